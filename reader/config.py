@@ -1,0 +1,100 @@
+"""Where newsroom keeps its files, and the typed settings read from config.toml.
+
+The home is `--home`, else $NEWSROOM_HOME, else the platform's usual places (platformdirs). Unknown
+keys and wrong types are reported with the file and the key, so a typo never goes unnoticed.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP = "newsroom"
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; str() is one line naming the file and key."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    feed_timeout: float = 30.0
+    page_timeout: float = 45.0
+    feed_max_mib: float = 15.0
+    page_max_mib: float = 5.0
+    max_redirects: int = 5
+    concurrency: int = 16
+    per_host: int = 4
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshConfig:
+    interval_minutes: int = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    config_path: Path
+    db_path: Path
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    refresh: RefreshConfig = field(default_factory=RefreshConfig)
+
+
+def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
+    home = home or os.environ.get("NEWSROOM_HOME")
+    if home:
+        base = Path(home).expanduser()
+        return base / "config.toml", base / "newsroom.db"
+    config_dir = Path(platformdirs.user_config_dir(APP, appauthor=False))
+    data_dir = Path(platformdirs.user_data_dir(APP, appauthor=False))
+    return config_dir / "config.toml", data_dir / "newsroom.db"
+
+
+def _section(cls: type, values: Any, name: str, path: Path) -> Any:
+    """Build one settings dataclass from a TOML table, checking keys and types."""
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{path}: unknown key {name}.{key}")
+        default = getattr(cls(), key)
+        expected = float if isinstance(default, float) else type(default)
+        ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
+        if not ok or isinstance(value, bool) != isinstance(default, bool):
+            raise ConfigError(f"{path}: {name}.{key} must be {expected.__name__}")
+        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+            raise ConfigError(f"{path}: {name}.{key} must be positive")
+        kwargs[key] = expected(value)
+    return cls(**kwargs)
+
+
+_SECTIONS: dict[str, type] = {"fetch": FetchConfig, "refresh": RefreshConfig}
+
+
+def load_config(home: str | os.PathLike[str] | None = None) -> Config:
+    """Read config.toml if present; a missing file means defaults."""
+    config_path, db_path = _locations(home)
+    config = Config(config_path=config_path, db_path=db_path)
+    try:
+        raw = config_path.read_bytes()
+    except FileNotFoundError:
+        return config
+    except OSError as exc:
+        raise ConfigError(f"{config_path}: cannot read ({exc.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{config_path}: invalid TOML ({exc})") from None
+    sections: dict[str, Any] = {}
+    for name, values in data.items():
+        if name not in _SECTIONS:
+            raise ConfigError(f"{config_path}: unknown section [{name}]")
+        sections[name] = _section(_SECTIONS[name], values, name, config_path)
+    return replace(config, **sections)

@@ -1,0 +1,1 @@
+"""The headless core: everything but the terminal UI. Never imports textual."""
