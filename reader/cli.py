@@ -1,0 +1,404 @@
+"""The `newsroom` command: parse arguments, call the core, print text for people or JSON.
+
+Errors are one line on stderr: exit 2 for bad usage or input, 1 for failures. Everything a feed
+wrote passes through sanitize_for_terminal() before it reaches a terminal; JSON is ASCII-escaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+from reader import __version__
+from reader.config import Config, ConfigError, load_config
+from reader.core.models import Article, RefreshResult, RefreshStatus
+from reader.core.safety import sanitize_for_terminal
+from reader.core.store import Store, StoreError
+
+
+class UsageError(Exception):
+    """Bad input from the user: exit code 2."""
+
+
+class Failure(Exception):
+    """The command could not do its job: exit code 1."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"newsroom: error: {message} (see {self.prog} --help)\n")
+
+
+def _iso(ts: int | None) -> str | None:
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None
+
+
+def _clean(text: str | None) -> str:
+    return sanitize_for_terminal(text or "").replace("\n", " ").strip()
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, indent=2)
+    sys.stdout.write("\n")
+
+
+class _Style:
+    """ANSI styling for our own output, only when writing to a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.on = stream.isatty() and "NO_COLOR" not in os.environ
+
+    def __call__(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.on else text
+
+
+def _article_json(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "feed_id": a.feed_id,
+        "title": a.title,
+        "url": a.url,
+        "published": _iso(a.published),
+        "read": a.read,
+        "starred": a.starred,
+        "updated": a.updated,
+        "versions": a.versions,
+    }
+
+
+def _print_articles(articles: Sequence[Article]) -> None:
+    style = _Style(sys.stdout)
+    width = max((len(str(a.id)) for a in articles), default=1)
+    for a in articles:
+        flags = ("N" if not a.read else " ") + ("*" if a.starred else " ")
+        flags += "U" if a.updated else " "
+        when = datetime.fromtimestamp(a.published, UTC).strftime("%Y-%m-%d %H:%M")
+        feed = _clean(a.feed_title)[:20].ljust(20)
+        title = _clean(a.title) or "(untitled)"
+        if not a.read:
+            title = style(title, "1")
+        print(f"{a.id:>{width}} {flags} {when}  {style(feed, '2')}  {title}")
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.safety import UnsafeURLError
+    from reader.core.subscribe import SubscribeError, add_feed
+
+    try:
+        feed, created, stored = add_feed(store, config, args.url, folder=args.folder)
+    except UnsafeURLError as exc:
+        raise UsageError(str(exc)) from None
+    except SubscribeError as exc:
+        raise Failure(str(exc)) from None
+    title = _clean(feed.title)
+    if created:
+        print(f"Subscribed to {title} <{feed.url}> ({stored} stories)")
+    else:
+        print(f"Already subscribed to {title} <{feed.url}>")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.subscribe import import_subscriptions
+
+    try:
+        data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror}") from None
+    try:
+        added, skipped, notes = import_subscriptions(store, data)
+    except ValueError as exc:
+        raise UsageError(f"{args.file}: {exc}") from None
+    for note in notes:
+        print(f"note: {_clean(note)}", file=sys.stderr)
+    print(f"Imported {added} feeds ({skipped} already subscribed)")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.subscribe import export_subscriptions
+
+    sys.stdout.write(export_subscriptions(store, args.format).rstrip("\n") + "\n")
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.refresh import refresh_all
+
+    feeds = store.feeds()
+    progress = sys.stderr.isatty() and not args.json
+    done = 0
+
+    def report(result: RefreshResult) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            sys.stderr.write(f"\rRefreshing feeds {done}/{len(feeds)}")
+            sys.stderr.flush()
+        if result.status is RefreshStatus.FAILED and not args.json:
+            if progress:
+                sys.stderr.write("\r\x1b[K")
+            print(f"failed: {_clean(result.url)}: {_clean(result.error)}", file=sys.stderr)
+
+    summary = refresh_all(store, config, feeds, on_result=report)
+    if progress:
+        sys.stderr.write("\r\x1b[K")
+    if args.json:
+        _print_json(
+            {
+                "feeds": summary.feeds,
+                "ok": summary.ok,
+                "failed": summary.failed,
+                "not_modified": summary.not_modified,
+                "new": summary.new,
+                "updated": summary.updated,
+            }
+        )
+    else:
+        print(
+            f"{summary.feeds} feeds: {summary.ok} updated, {summary.not_modified} not modified,"
+            f" {summary.failed} failed; {summary.new} new stories, {summary.updated} changed"
+        )
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
+    feeds = store.feeds()
+    if args.json:
+        _print_json(
+            [
+                {
+                    "id": f.id,
+                    "url": f.url,
+                    "title": f.title,
+                    "folder": f.folder,
+                    "unread": f.unread,
+                    "error": f.error,
+                }
+                for f in feeds
+            ]
+        )
+        return 0
+    style = _Style(sys.stdout)
+    width = max((len(str(f.id)) for f in feeds), default=1)
+    for f in feeds:
+        folder = f"[{_clean(f.folder)}] " if f.folder else ""
+        line = f"{f.id:>{width}} {f.unread:>5}  {folder}{_clean(f.title)}  {style(f.url, '2')}"
+        if f.error:
+            line += "  " + style(f"! {_clean(f.error)}", "31")
+        print(line)
+    return 0
+
+
+def cmd_articles(args: argparse.Namespace, config: Config, store: Store) -> int:
+    if args.feed is not None and store.feed(args.feed) is None:
+        raise UsageError(f"no feed with id {args.feed}")
+    articles = store.articles(
+        feed_id=args.feed,
+        unread=args.unread,
+        starred=args.starred,
+        updated=args.updated,
+        limit=args.limit,
+    )
+    if args.json:
+        _print_json([_article_json(a) for a in articles])
+    else:
+        _print_articles(articles)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, config: Config, store: Store) -> int:
+    articles = store.search(args.query, limit=args.limit)
+    if args.json:
+        _print_json([_article_json(a) for a in articles])
+    else:
+        _print_articles(articles)
+    return 0
+
+
+def _article_or_fail(store: Store, article_id: int) -> Article:
+    article = store.article(article_id)
+    if article is None:
+        raise UsageError(f"no article with id {article_id}")
+    return article
+
+
+def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.text import html_to_text
+
+    a = _article_or_fail(store, args.id)
+    text = html_to_text(a.content) if a.content else a.summary
+    if args.json:
+        _print_json(
+            {
+                "id": a.id,
+                "title": a.title,
+                "url": a.url,
+                "author": a.author,
+                "published": _iso(a.published),
+                "text": text,
+                "source": "feed",
+            }
+        )
+        return 0
+    style = _Style(sys.stdout)
+    print(style(_clean(a.title) or "(untitled)", "1"))
+    meta = [_clean(a.feed_title), _clean(a.author), _iso(a.published) or ""]
+    print(style(" · ".join(m for m in meta if m), "2"))
+    if a.url:
+        print(style(_clean(a.url), "2"))
+    print()
+    print(sanitize_for_terminal(text))
+    return 0
+
+
+def cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
+    read = True if args.read else False if args.unread else None
+    starred = True if args.star else False if args.unstar else None
+    if read is None and starred is None:
+        read = True
+    if not store.mark(args.id, read=read, starred=starred):
+        raise UsageError(f"no article with id {args.id}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | None) -> int:
+    from reader.core import demo
+
+    if args.serve:
+        demo.serve(port=args.port)
+        return 0
+    return _demo_tour(demo)
+
+
+def _demo_tour(demo: Any) -> int:
+    """Until the TUI arrives: subscribe a temporary home to the demo newsroom, refresh, let
+    the newsroom's clock run five minutes, refresh again and list what changed."""
+    import tempfile
+
+    from reader.core.refresh import refresh_all
+
+    with tempfile.TemporaryDirectory(prefix="newsroom-demo-") as home, demo.DemoServer() as server:
+        config = load_config(home)
+        store = Store(config.db_path)
+        try:
+            print(f"Demo newsroom at {server.base_url} (temporary home {home})\n")
+            store.add_feeds(server.feeds())
+            summary = refresh_all(store, config)
+            print(f"Refreshed {summary.feeds} feeds: {summary.new} new stories\n")
+            _print_articles(store.articles(limit=10))
+            server.newsroom.advance(300)
+            print("\nFive minutes later in the newsroom...\n")
+            summary = refresh_all(store, config)
+            print(f"Refreshed again: {summary.updated} stories changed\n")
+            _print_articles(store.articles(updated=True, limit=10))
+        finally:
+            store.close()
+    return 0
+
+
+# -- argument parsing ---------------------------------------------------------------------
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="newsroom", description="A terminal newsroom reader.")
+    parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
+    parser.add_argument("--home", metavar="DIR", help="folder for config.toml and newsroom.db")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, func: Callable[..., int], help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=func)
+        return p
+
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print one JSON document")
+
+    p = command("add", cmd_add, "subscribe to a feed, or to the feed a site announces")
+    p.add_argument("url")
+    p.add_argument("--folder", metavar="F")
+    p = command("import", cmd_import, "import an OPML file or a newsboat urls file")
+    p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
+    p = command("export", cmd_export, "print the subscriptions")
+    p.add_argument("--format", choices=("opml", "json"), default="opml")
+    json_flag(command("refresh", cmd_refresh, "fetch every feed now"))
+    json_flag(command("feeds", cmd_feeds, "list subscriptions"))
+    p = command("articles", cmd_articles, "list stories, newest first")
+    p.add_argument("--feed", type=int, metavar="ID")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--updated", action="store_true", help="stories changed after first seen")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N")
+    json_flag(p)
+    p = command("show", cmd_show, "print a story's text")
+    p.add_argument("id", type=int, metavar="ID")
+    json_flag(p)
+    p = command("search", cmd_search, "full-text search, best match first")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N")
+    json_flag(p)
+    p = command("mark", cmd_mark, "mark a story read, unread, starred or unstarred")
+    p.add_argument("id", type=int, metavar="ID")
+    group = p.add_mutually_exclusive_group()
+    for flag in ("--read", "--unread", "--star", "--unstar"):
+        group.add_argument(flag, action="store_true")
+    p = command("demo", cmd_demo, "try newsroom on the embedded demo newsroom")
+    p.add_argument("--serve", action="store_true", help="only serve the demo newsroom")
+    p.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765)")
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        raise UsageError("the TUI is not available yet; try `newsroom --help`")
+    if args.command == "demo":
+        return cmd_demo(args, None, None)
+    config = load_config(args.home)
+    store = Store(config.db_path)
+    try:
+        return args.func(args, config, store)
+    finally:
+        store.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        code = run(argv)
+        sys.stdout.flush()
+        return code
+    except (UsageError, ConfigError) as exc:
+        print(f"newsroom: error: {exc}", file=sys.stderr)
+        return 2
+    except (Failure, StoreError) as exc:
+        print(f"newsroom: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`): not an error worth a message.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

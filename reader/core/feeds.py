@@ -1,0 +1,305 @@
+"""Feed documents (bytes) to ParsedFeed: RSS and Atom through feedparser, JSON Feed by hand.
+
+feedparser only ever sees bytes, never a URL or a path, so it cannot fetch anything by itself.
+Documents that declare entities in a DTD are refused before parsing: no real feed needs them, and
+they are how "billion laughs" and external-entity (XXE) attacks work.
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import hashlib
+import json
+import re
+import time
+import xml.sax
+from collections.abc import Iterable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+import feedparser
+
+from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.text import html_to_text
+
+COMMON_FEED_PATHS: tuple[str, ...] = (
+    "/feed",
+    "/rss.xml",
+    "/atom.xml",
+    "/feed.xml",
+    "/rss",
+    "/index.xml",
+    "/feed.json",
+)
+ANNOUNCED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json",
+    }
+)
+EARLIEST = calendar.timegm((1995, 1, 1, 0, 0, 0))
+FUTURE_SLACK = 600
+TITLE_FROM_SUMMARY = 80
+
+_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[[^\]]*<!ENTITY", re.IGNORECASE)
+_FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b", re.IGNORECASE)
+
+
+class FeedParseError(ValueError):
+    """The bytes are not a usable feed; str() is one line for people."""
+
+
+def _start(data: bytes) -> bytes:
+    """The first bytes of a document as ASCII-ish text (UTF-16/32 with NULs removed)."""
+    return data[:2048].replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n")
+
+
+def looks_like_feed(data: bytes, content_type: str | None) -> bool:
+    """A cheap sniff: is this an XML feed or a JSON Feed (as opposed to, say, a web page)?"""
+    head = _start(data)
+    if head.startswith(b"{"):
+        return b"jsonfeed.org" in data[:4096] or b'"items"' in data
+    return bool(_FEED_ROOT.search(head)) and not head.lower().startswith(
+        (b"<!doctype html", b"<html")
+    )
+
+
+def _timestamp(parsed: time.struct_time | None, now: int) -> int | None:
+    if not parsed:
+        return None
+    try:
+        ts = calendar.timegm(parsed)
+    except (OverflowError, ValueError, TypeError):
+        return None
+    return _sane(ts, now)
+
+
+def _sane(ts: int, now: int) -> int | None:
+    """Dates before the web's news era are nonsense; future dates are clamped to now."""
+    if ts < EARLIEST:
+        return None
+    return min(ts, now) if ts > now + FUTURE_SLACK else ts
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _identity(guid: str | None, link: str | None, title: str, date: str) -> str:
+    if guid and guid.strip():
+        return guid.strip()
+    if link and link.strip():
+        return link.strip()
+    return "sha1:" + hashlib.sha1(f"{title}\n{date}".encode()).hexdigest()
+
+
+def _entry(
+    guid: str,
+    link: str | None,
+    title_html: str,
+    author: str | None,
+    published: int | None,
+    updated: int | None,
+    summary_html: str,
+    content_html: str | None,
+) -> ParsedEntry:
+    summary = html_to_text(summary_html or content_html or "")
+    title = _one_line(html_to_text(title_html)) if title_html else ""
+    if not title:
+        title = _one_line(summary)[:TITLE_FROM_SUMMARY]
+    return ParsedEntry(
+        guid=guid,
+        url=link.strip() if link and link.strip() else None,
+        title=title,
+        author=_one_line(html_to_text(author)) or None if author else None,
+        published=published if published is not None else updated,
+        updated=updated,
+        summary=summary,
+        content=content_html or None,
+    )
+
+
+def _unique(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
+    seen: dict[str, ParsedEntry] = {}
+    for entry in entries:
+        seen.setdefault(entry.guid, entry)
+    return tuple(seen.values())
+
+
+def parse_feed(
+    data: bytes, *, url: str, content_type: str | None = None, now: int | None = None
+) -> ParsedFeed:
+    """Parse a feed document fetched from ``url`` (used to resolve relative links)."""
+    now = int(time.time()) if now is None else now
+    head = _start(data)
+    if not head:
+        raise FeedParseError("not a feed: the document is empty")
+    media = (content_type or "").split(";")[0].strip().lower()
+    if head.startswith(b"{") or media in ("application/feed+json", "application/json"):
+        return _parse_json_feed(data, url, now)
+    if _ENTITY_DECLARATION.search(data[:65536]):
+        raise FeedParseError("entity declarations are not allowed in feeds")
+    headers = {"content-location": url}
+    if content_type:
+        headers["content-type"] = content_type
+    result = feedparser.parse(data, response_headers=headers)
+    broken = result.get("bozo") and not result.feed.get("title")
+    if not result.entries and (not result.get("version") or broken):
+        problem = result.get("bozo_exception")
+        reason = "no RSS, Atom or JSON Feed content"
+        if isinstance(problem, xml.sax.SAXParseException):
+            reason = f"XML error at line {problem.getLineNumber()}: {problem.getMessage()}"
+        raise FeedParseError(f"not a feed: {reason}")
+    channel = result.feed
+    entries = []
+    for item in result.entries:
+        published = _timestamp(item.get("published_parsed"), now)
+        updated = _timestamp(item.get("updated_parsed"), now)
+        title = item.get("title", "")
+        link = item.get("link")
+        date = item.get("published") or item.get("updated") or ""
+        content = item.get("content")
+        body = max((c.get("value", "") for c in content), key=len) if content else None
+        entries.append(
+            _entry(
+                _identity(item.get("id"), link, title, date),
+                link,
+                title,
+                item.get("author"),
+                published,
+                updated,
+                item.get("summary", ""),
+                body,
+            )
+        )
+    return ParsedFeed(
+        title=_one_line(html_to_text(channel.get("title", ""))),
+        site_url=channel.get("link") or None,
+        ttl_minutes=_ttl(channel.get("ttl")),
+        entries=_unique(entries),
+    )
+
+
+def _ttl(value: Any) -> int | None:
+    """RSS <ttl> in minutes, if it is a sane number (up to a week)."""
+    if isinstance(value, str) and value.strip().isdigit() and 0 < int(value) <= 10080:
+        return int(value)
+    return None
+
+
+def _json_date(value: Any, now: int) -> int | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+    if moment.tzinfo is None:
+        return None
+    return _sane(int(moment.timestamp()), now)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
+    """JSON Feed 1.1 "authors", 1.0 "author", item-level first, then the feed's."""
+    for source in (item, feed):
+        authors = source.get("authors")
+        if not isinstance(authors, list):
+            single = source.get("author")
+            authors = [single] if isinstance(single, dict) else None
+        if authors:
+            break
+    else:
+        return None
+    names = [_text(a.get("name")) for a in authors if isinstance(a, dict)]
+    return ", ".join(n for n in names if n) or None
+
+
+def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
+    """JSON Feed 1.0/1.1 (https://jsonfeed.org), read defensively: any field may be wrong."""
+    try:
+        doc = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except json.JSONDecodeError as exc:
+        raise FeedParseError(f"not a feed: invalid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise FeedParseError("not a feed: JSON nested too deeply") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
+        raise FeedParseError("not a feed: JSON without an items list")
+    entries = []
+    for item in doc["items"]:
+        if not isinstance(item, dict):
+            continue
+        link = _text(item.get("url")) or _text(item.get("external_url"))
+        link = urljoin(url, link) if link else ""
+        title = _text(item.get("title"))
+        content = _text(item.get("content_html"))
+        if not content and _text(item.get("content_text")):
+            paragraphs = re.split(r"\n\s*\n", _text(item["content_text"]))
+            content = "".join(f"<p>{_escape(p)}</p>" for p in paragraphs if p.strip())
+        item_id = item.get("id")
+        guid = str(item_id) if isinstance(item_id, str | int) and str(item_id).strip() else None
+        published = _json_date(item.get("date_published"), now)
+        updated = _json_date(item.get("date_modified"), now)
+        entries.append(
+            _entry(
+                _identity(guid, link, title, _text(item.get("date_published"))),
+                link or None,
+                _escape(title),
+                _json_author(item, doc),
+                published,
+                updated,
+                _text(item.get("summary")),
+                content or None,
+            )
+        )
+    home = _text(doc.get("home_page_url"))
+    return ParsedFeed(
+        title=_one_line(_text(doc.get("title"))),
+        site_url=urljoin(url, home) if home else None,
+        ttl_minutes=None,
+        entries=_unique(entries),
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class _LinkFinder(HTMLParser):
+    """Collects <link rel="alternate" type="...feed type..." href="..."> from a page's HTML."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "link":
+            return
+        values = {name: (value or "") for name, value in attrs}
+        rels = values.get("rel", "").lower().split()
+        kind = values.get("type", "").split(";")[0].strip().lower()
+        href = values.get("href", "").strip()
+        if "alternate" in rels and kind in ANNOUNCED_TYPES and href:
+            self.hrefs.append(href)
+
+
+def discover_feed_links(html: bytes, base_url: str) -> list[str]:
+    """Feeds a page announces, in page order, as absolute http(s) URLs without duplicates."""
+    finder = _LinkFinder()
+    with contextlib.suppress(Exception):  # a broken page simply announces nothing more
+        finder.feed(html[:2_000_000].decode("utf-8", errors="replace"))
+    links = [urljoin(base_url, href) for href in finder.hrefs]
+    return list(dict.fromkeys(link for link in links if link.startswith(("http://", "https://"))))

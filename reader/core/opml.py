@@ -1,0 +1,424 @@
+"""Subscription lists in and out: OPML (1.0, 1.1, 2.0) and newsboat ``urls`` files.
+
+Import is lenient about what real exporters get wrong (missing ``<opml>``/``<body>``, bare ``&`` in
+URLs, HTML entities such as ``&nbsp;``) but strict about safety: DTD entity declarations are refused
+and external entities are never resolved, so "billion laughs" and XXE documents cannot expand or read
+local files. Everything here works on bytes and strings only; callers do the file I/O.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html.entities
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+from xml.parsers import expat
+from xml.sax.saxutils import escape, quoteattr
+
+__all__ = ["Subscription", "SubscriptionFileError", "read_subscriptions", "write_opml"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One feed to subscribe to; ``folder`` is a "/"-joined path such as ``"News/Local"``."""
+
+    url: str
+    title: str | None = None
+    folder: str | None = None
+
+
+class SubscriptionFileError(ValueError):
+    """The bytes are not a usable subscription list; ``str()`` is one line meant for people."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared helpers
+
+
+_XML_DECL_ENCODING = re.compile(rb"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),  # before UTF-16 LE: it starts with the same two bytes
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# C0 controls that XML 1.0 forbids; exporters occasionally leak them into titles.
+_XML_INVALID_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MAX_SHOWN = 80
+
+
+def _show(value: str) -> str:
+    """Quote a value for a one-line message: controls escaped, long values shortened."""
+    if len(value) > _MAX_SHOWN:
+        value = value[: _MAX_SHOWN - 1] + "…"
+    return repr(value)
+
+
+def _clean(value: str | None) -> str | None:
+    """Collapse whitespace so titles and folder names are single tidy lines (None if empty)."""
+    if value is None:
+        return None
+    text = " ".join(_XML_INVALID_CHARS.sub("", value).split())
+    return text or None
+
+
+def _is_feed_url(url: str) -> bool:
+    """Only http(s) URLs with a host: other schemes (file:, javascript:, data:, |pipes) are unsafe."""
+    if not url or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _decode(data: bytes) -> str:
+    """Bytes to text: BOM first, then the XML declaration's encoding, else UTF-8 (strictly)."""
+    encoding = "utf-8"
+    body = data
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            encoding, body = name, data[len(bom) :]
+            break
+    else:
+        declared = _XML_DECL_ENCODING.match(data.lstrip())
+        if declared:
+            encoding = declared.group(1).decode("ascii")
+    try:
+        text = body.decode(encoding)
+    except LookupError:
+        raise SubscriptionFileError(f"unknown text encoding {_show(encoding)}") from None
+    except UnicodeDecodeError as exc:
+        raise SubscriptionFileError(
+            f"not an OPML or urls file: undecodable bytes at offset {exc.start} ({encoding})"
+        ) from None
+    if "\x00" in text or _looks_binary(text):
+        raise SubscriptionFileError("not an OPML or urls file: binary data")
+    return text
+
+
+def _looks_binary(text: str) -> bool:
+    """Text files have next to no control characters; garbage that happens to decode has many."""
+    controls = len(_XML_INVALID_CHARS.findall(text[:65536]))
+    return controls > max(8, len(text[:65536]) // 100)
+
+
+# --------------------------------------------------------------------------------------------------
+# Entry point
+
+
+def read_subscriptions(data: bytes) -> tuple[list[Subscription], list[str]]:
+    """Read an OPML document or a newsboat urls file, whichever ``data`` is.
+
+    Returns the subscriptions in file order (first occurrence of each URL wins) and notes, one
+    line each, about what was skipped, so an import can tell the user what it left out.
+    Raises SubscriptionFileError when nothing sensible can be imported.
+    """
+    text = _decode(data).lstrip("\ufeff")
+    start = text.lstrip()
+    if not start:
+        raise SubscriptionFileError("not an OPML or urls file: the file is empty")
+    if start.startswith("<"):
+        return _read_opml(text)
+    if start[0] in "{[":
+        raise SubscriptionFileError("not an OPML or urls file: it looks like JSON")
+    return _read_urls(text)
+
+
+# --------------------------------------------------------------------------------------------------
+# OPML
+
+
+_XML_PREDEFINED = frozenset({"amp", "lt", "gt", "quot", "apos"})
+_AMPERSAND = re.compile(r"&(?:(#[0-9]+|#[xX][0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&")
+_DOCTYPE = re.compile(r"<!DOCTYPE\b[^\[>]*(?:\[.*?\])?\s*>", re.DOTALL | re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml\b.*?\?>", re.DOTALL)
+
+
+def _repair_ampersands(text: str) -> str:
+    """Make ``&`` well-formed the way browsers read it.
+
+    Real OPML often carries bare ``&`` in URLs (``?a=1&b=2``) and HTML named entities
+    (``&nbsp;``, ``&eacute;``) that XML does not know. HTML entities become character references;
+    any other ``&`` becomes ``&amp;``. Names declared in a DTD are not honoured anyway: the parser
+    refuses entity declarations outright.
+    """
+
+    def fix(match: re.Match[str]) -> str:
+        numeric, name = match.group(1), match.group(2)
+        if numeric or name in _XML_PREDEFINED:
+            return match.group(0)
+        if name and f"{name};" in html.entities.html5:
+            return "".join(f"&#{ord(ch)};" for ch in html.entities.html5[f"{name};"])
+        return "&amp;" + match.group(0)[1:]
+
+    return _AMPERSAND.sub(fix, text)
+
+
+@dataclass(slots=True)
+class _OpmlCollector:
+    """Expat callbacks: track the folder path and collect feed outlines."""
+
+    parser: expat.XMLParserType
+    subscriptions: list[Subscription] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seen: set[str] = field(default_factory=set)
+    # One entry per open <outline>: a folder name, or None for feeds and nameless outlines.
+    stack: list[str | None] = field(default_factory=list)
+    # Elements other than <outline> nest too; remember which end tags close an outline.
+    open_outline: list[bool] = field(default_factory=list)
+
+    def start(self, name: str, attrs: dict[str, str]) -> None:
+        is_outline = name.lower() == "outline"
+        self.open_outline.append(is_outline)
+        if not is_outline:
+            return
+        lowered: dict[str, str] = {}
+        for key, value in attrs.items():
+            lowered.setdefault(key.lower(), value)
+        if "xmlurl" in lowered:
+            self._feed(lowered)
+            self.stack.append(None)
+        else:
+            self.stack.append(_clean(lowered.get("text")) or _clean(lowered.get("title")))
+
+    def end(self, name: str) -> None:
+        if self.open_outline and self.open_outline.pop():
+            self.stack.pop()
+
+    def _feed(self, attrs: dict[str, str]) -> None:
+        url = attrs["xmlurl"].strip()
+        title = _clean(attrs.get("title")) or _clean(attrs.get("text"))
+        where = f"line {self.parser.CurrentLineNumber}"
+        if not _is_feed_url(url):
+            label = f"{_show(title)} " if title else ""
+            self.notes.append(f"{where}: outline {label}has no http(s) feed URL ({_show(url)}), skipped")
+            return
+        if url in self.seen:
+            self.notes.append(f"{where}: duplicate feed {_show(url)}, skipped")
+            return
+        self.seen.add(url)
+        folder = "/".join(part for part in self.stack if part) or None
+        self.subscriptions.append(Subscription(url=url, title=title, folder=folder))
+
+
+def _refuse_entity_declaration(*_args: object) -> None:
+    raise SubscriptionFileError("entity declarations are not allowed")
+
+
+def _refuse_external_entity(*_args: object) -> int:
+    raise SubscriptionFileError("external entities are not allowed")
+
+
+def _parse_xml(text: str) -> _OpmlCollector:
+    """Run expat over ``text`` with entity declarations and external entities refused."""
+    parser = expat.ParserCreate()
+    collector = _OpmlCollector(parser)
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.EntityDeclHandler = _refuse_entity_declaration
+    parser.UnparsedEntityDeclHandler = _refuse_entity_declaration
+    parser.ExternalEntityRefHandler = _refuse_external_entity
+    parser.StartElementHandler = collector.start
+    parser.EndElementHandler = collector.end
+    parser.Parse(text, True)  # a str is always fed as UTF-8, whatever the declaration says
+    return collector
+
+
+def _wrap_fragments(text: str) -> str:
+    """Give a rootless document (several top-level elements) a single root to hang from."""
+    text = _XML_DECL.sub("", text, count=1)
+    text = _DOCTYPE.sub("", text, count=1)
+    return f"<opml>{text}</opml>"
+
+
+def _read_opml(text: str) -> tuple[list[Subscription], list[str]]:
+    """Parse OPML leniently; a parse error after some feeds keeps those feeds, with a note."""
+    text = _repair_ampersands(_XML_INVALID_CHARS.sub("", text))
+    collector: _OpmlCollector | None = None
+    error: expat.ExpatError | None = None
+    try:
+        collector = _parse_xml(text)
+    except expat.ExpatError as exc:
+        error = exc
+        if exc.code == expat.errors.codes[expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]:
+            try:
+                collector, error = _parse_xml(_wrap_fragments(text)), None
+            except expat.ExpatError as retry_exc:
+                error = retry_exc
+    if error is not None:
+        return _partial_result(error)
+    assert collector is not None
+    if not collector.subscriptions:
+        raise SubscriptionFileError("no feeds found in OPML")
+    return collector.subscriptions, collector.notes
+
+
+def _partial_result(error: expat.ExpatError) -> tuple[list[Subscription], list[str]]:
+    """Keep the feeds read before a syntax error, as browsers-grade readers do; else give up."""
+    # The collector that saw the error is reachable only through the parser's handlers, so
+    # re-run up to the failure point is avoided by storing it on the exception (set below).
+    collector: _OpmlCollector | None = getattr(error, "collector", None)
+    reason = expat.errors.messages.get(error.code, "syntax error") if error.code else "syntax error"
+    if collector is None or not collector.subscriptions:
+        raise SubscriptionFileError(
+            f"not an OPML or urls file: XML error at line {error.lineno}: {reason}"
+        ) from None
+    note = f"line {error.lineno}: XML error ({reason}); the rest of the file was not read"
+    return collector.subscriptions, [*collector.notes, note]
+
+
+# --------------------------------------------------------------------------------------------------
+# newsboat urls files
+
+
+_UNSUPPORTED_PREFIXES = {"query:": "query", "exec:": "exec", "filter:": "filter"}
+
+
+def _tokens(line: str, lineno: int) -> Iterator[str]:
+    """Split a urls line the way newsboat does: whitespace-separated, ``"double quotes"`` group."""
+    i, n = 0, len(line)
+    while i < n:
+        if line[i].isspace():
+            i += 1
+            continue
+        if line[i] != '"':
+            j = i
+            while j < n and not line[j].isspace():
+                j += 1
+            yield line[i:j]
+            i = j
+            continue
+        chars: list[str] = []
+        i += 1
+        while i < n and line[i] != '"':
+            if line[i] == "\\" and i + 1 < n:
+                i += 1
+            chars.append(line[i])
+            i += 1
+        if i >= n:
+            raise SubscriptionFileError(f"line {lineno}: unterminated quoted tag")
+        i += 1
+        yield "".join(chars)
+
+
+def _read_urls(text: str) -> tuple[list[Subscription], list[str]]:
+    """Read a newsboat urls file. Strict: one bad URL line rejects the file, nothing half-done."""
+    subscriptions: list[Subscription] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        url, *tags = _tokens(line, lineno)
+        kind = next((k for p, k in _UNSUPPORTED_PREFIXES.items() if url.startswith(p)), None)
+        if kind:
+            notes.append(f"line {lineno}: {kind} feeds are not supported, skipped")
+            continue
+        if not _is_feed_url(url):
+            raise SubscriptionFileError(f"line {lineno}: not a feed URL: {_show(url)}")
+        if url in seen:
+            notes.append(f"line {lineno}: duplicate feed {_show(url)}, skipped")
+            continue
+        seen.add(url)
+        subscriptions.append(_subscription_from_tags(url, tags))
+    if not subscriptions:
+        raise SubscriptionFileError("no feeds found in urls file")
+    return subscriptions, notes
+
+
+def _subscription_from_tags(url: str, tags: list[str]) -> Subscription:
+    """``~Title`` names the feed, ``!tags`` only hide it, and the first other tag is its folder."""
+    title: str | None = None
+    folder: str | None = None
+    for tag in tags:
+        if tag.startswith("~"):
+            title = title or _clean(tag[1:])
+        elif tag.startswith("!"):
+            continue
+        elif folder is None:
+            folder = _clean(tag)
+    return Subscription(url=url, title=title, folder=folder)
+
+
+# --------------------------------------------------------------------------------------------------
+# Export
+
+
+@dataclass(slots=True)
+class _Folder:
+    """A folder in the export tree; children keep first-seen order."""
+
+    name: str
+    children: list[_Folder | Subscription] = field(default_factory=list)
+    index: dict[str, _Folder] = field(default_factory=dict)
+
+    def subfolder(self, name: str) -> _Folder:
+        if name not in self.index:
+            self.index[name] = _Folder(name)
+            self.children.append(self.index[name])
+        return self.index[name]
+
+
+def _build_tree(subscriptions: Iterable[Subscription]) -> _Folder:
+    root = _Folder("")
+    for sub in subscriptions:
+        node = root
+        for part in (sub.folder or "").split("/"):
+            if part.strip():
+                node = node.subfolder(part.strip())
+        node.children.append(sub)
+    return root
+
+
+def _attr(value: str) -> str:
+    return quoteattr(_XML_INVALID_CHARS.sub("", value))
+
+
+def _outline_lines(node: _Folder, depth: int) -> Iterator[str]:
+    pad = "  " * depth
+    for child in node.children:
+        if isinstance(child, _Folder):
+            name = _attr(child.name)
+            yield f"{pad}<outline text={name} title={name}>"
+            yield from _outline_lines(child, depth + 1)
+            yield f"{pad}</outline>"
+        else:
+            # OPML 2.0 requires text; an untitled feed gets text="" so it reads back untitled.
+            title = f" title={_attr(child.title)}" if child.title else ""
+            yield (
+                f'{pad}<outline type="rss" text={_attr(child.title or "")}{title}'
+                f" xmlUrl={_attr(child.url)}/>"
+            )
+
+
+def write_opml(
+    subscriptions: Iterable[Subscription], title: str = "newsroom subscriptions"
+) -> str:
+    """Serialise subscriptions as pretty-printed OPML 2.0 that any feed reader can import.
+
+    Folder paths become nested folder outlines; feeds without a folder sit at the top level.
+    ``read_subscriptions(write_opml(subs).encode())`` gives back the same URLs, titles, folders and
+    order within each folder.
+    """
+    created = format_datetime(datetime.now(UTC), usegmt=True)
+    head_title = escape(_XML_INVALID_CHARS.sub("", title))
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        "  <head>",
+        f"    <title>{head_title}</title>",
+        f"    <dateCreated>{created}</dateCreated>",
+        "  </head>",
+        "  <body>",
+        *_outline_lines(_build_tree(subscriptions), 2),
+        "  </body>",
+        "</opml>",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,174 @@
+"""The refresh pipeline: fetch -> parse -> store, one result per feed as each finishes.
+
+Feeds are fetched concurrently under the fetcher's global and per-host caps. Parsing and SQLite
+writes run in threads so the event loop stays free (the TUI runs this same pipeline). A failure is
+stored on its feed and reported; it never stops the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from urllib.parse import urlsplit
+
+from reader.config import Config
+from reader.core.feeds import FeedParseError, parse_feed
+from reader.core.http import Fetcher, FetchError, FetchLimits, Response
+from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary
+from reader.core.store import Store, StoreError
+
+MAX_INTERVAL = 24 * 3600
+
+
+def feed_limits(config: Config) -> FetchLimits:
+    fetch = config.fetch
+    return FetchLimits(
+        timeout=fetch.feed_timeout,
+        max_bytes=int(fetch.feed_max_mib * 1024 * 1024),
+        max_redirects=fetch.max_redirects,
+    )
+
+
+def make_fetcher(config: Config) -> Fetcher:
+    return Fetcher(concurrency=config.fetch.concurrency, per_host=config.fetch.per_host)
+
+
+def next_check(now: int, interval: int, response: Response | None, ttl: int | None) -> int:
+    """When to look again: our interval, stretched by the server's max-age or the feed's ttl."""
+    wait = max(interval, response.max_age or 0 if response else 0, ttl or 0)
+    return now + min(wait, MAX_INTERVAL)
+
+
+def retry_at(now: int, interval: int, errors: int, retry_after: float | None) -> int:
+    """Back off exponentially after failures; a server's Retry-After wins."""
+    if retry_after is not None:
+        return now + min(int(retry_after), MAX_INTERVAL)
+    return now + min(interval * 2 ** min(errors, 6), MAX_INTERVAL)
+
+
+class Refresher:
+    """Refreshes feeds with one fetcher; reusable across calls within one event loop."""
+
+    def __init__(self, store: Store, config: Config, fetcher: Fetcher) -> None:
+        self.store = store
+        self.limits = feed_limits(config)
+        self.interval = config.refresh.interval_minutes * 60
+        self.fetcher = fetcher
+
+    async def run(self, feeds: Sequence[Feed]) -> AsyncIterator[RefreshResult]:
+        """Yield one RefreshResult per feed, in completion order."""
+        tasks = [asyncio.ensure_future(self.one(feed)) for feed in feeds]
+        try:
+            for next_done in asyncio.as_completed(tasks):
+                yield await next_done
+        finally:
+            for task in tasks:
+                task.cancel()
+        await asyncio.to_thread(self.store.sync_search_index)
+
+    async def one(self, feed: Feed) -> RefreshResult:
+        now = int(time.time())
+        try:
+            return await self._refresh(feed, now)
+        except (StoreError, asyncio.CancelledError):
+            raise
+        except FetchError as exc:
+            return await self._fail(feed, str(exc), now, exc.retry_after)
+        except FeedParseError as exc:
+            return await self._fail(feed, str(exc), now, None)
+        except Exception as exc:  # a bug must not stop the other feeds
+            return await self._fail(feed, f"internal error: {exc!r}"[:300], now, None)
+
+    async def _refresh(self, feed: Feed, now: int) -> RefreshResult:
+        response = await self.fetcher.get(
+            feed.url,
+            limits=self.limits,
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            private_ok_host=urlsplit(feed.url).hostname,
+        )
+        body_hash = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        unchanged = response.not_modified or (
+            body_hash == await asyncio.to_thread(self.store.feed_body_hash, feed.id)
+        )
+        if unchanged:
+            await asyncio.to_thread(
+                self.store.record_not_modified,
+                feed.id,
+                now=now,
+                next_check_at=next_check(now, self.interval, response, None),
+                etag=response.etag,
+                last_modified=response.last_modified,
+            )
+            return RefreshResult(feed.id, feed.url, RefreshStatus.NOT_MODIFIED)
+        parsed = await asyncio.to_thread(
+            parse_feed,
+            response.content,
+            url=response.url,
+            content_type=response.content_type,
+            now=now,
+        )
+        ttl = parsed.ttl_minutes * 60 if parsed.ttl_minutes else None
+        new, updated = await asyncio.to_thread(
+            self.store.apply_feed,
+            feed.id,
+            parsed,
+            now=now,
+            next_check_at=next_check(now, self.interval, response, ttl),
+            etag=response.etag,
+            last_modified=response.last_modified,
+            body_hash=body_hash,
+            moved_to=response.moved_to,
+        )
+        return RefreshResult(
+            feed.id, response.moved_to or feed.url, RefreshStatus.OK, new=new, updated=updated
+        )
+
+    async def _fail(
+        self, feed: Feed, message: str, now: int, retry_after: float | None
+    ) -> RefreshResult:
+        await asyncio.to_thread(
+            self.store.record_failure,
+            feed.id,
+            message,
+            now=now,
+            next_check_at=retry_at(now, self.interval, feed.error_count, retry_after),
+        )
+        return RefreshResult(feed.id, feed.url, RefreshStatus.FAILED, error=message)
+
+
+def summarize(results: Sequence[RefreshResult]) -> RefreshSummary:
+    count = {status: 0 for status in RefreshStatus}
+    for result in results:
+        count[result.status] += 1
+    return RefreshSummary(
+        feeds=len(results),
+        ok=count[RefreshStatus.OK],
+        failed=count[RefreshStatus.FAILED],
+        not_modified=count[RefreshStatus.NOT_MODIFIED],
+        new=sum(r.new for r in results),
+        updated=sum(r.updated for r in results),
+    )
+
+
+def refresh_all(
+    store: Store,
+    config: Config,
+    feeds: Sequence[Feed] | None = None,
+    on_result: Callable[[RefreshResult], None] | None = None,
+) -> RefreshSummary:
+    """Refresh ``feeds`` (default: every subscription) to completion from synchronous code."""
+
+    async def run() -> list[RefreshResult]:
+        results: list[RefreshResult] = []
+        async with make_fetcher(config) as fetcher:
+            refresher = Refresher(store, config, fetcher)
+            async for result in refresher.run(feeds if feeds is not None else store.feeds()):
+                results.append(result)
+                if on_result:
+                    on_result(result)
+        return results
+
+    return summarize(asyncio.run(run()))

@@ -1,0 +1,131 @@
+"""Text from feeds and pages: HTML to readable text, normalisation and fingerprints.
+
+Fingerprints decide whether a story really changed, so normalisation removes what changes without
+meaning: Unicode variants, typographic quotes and dashes, soft hyphens, whitespace and relative
+times ("Updated 5 minutes ago"). The loose fingerprint keeps letters and digits only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from html import unescape
+from html.parser import HTMLParser
+
+_BLOCKS = frozenset(
+    {
+        *("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"),
+        *("ul", "ol", "dl", "dt", "dd", "table", "section", "article", "header", "footer"),
+        *("figure", "figcaption", "hr", "aside", "nav", "main", "address"),
+    }
+)
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object"}
+)
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+class _TextCollector(HTMLParser):
+    """Collects visible text as paragraphs; tolerant of any broken markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.paragraphs: list[str] = []
+        self._current: list[str] = []
+        self._skipping = 0
+
+    def _flush(self) -> None:
+        text = _SPACES.sub(" ", " ".join(self._current).replace("\n", " ")).strip()
+        if text:
+            self.paragraphs.append(text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self._skipping += 1
+        elif tag in _BLOCKS:
+            self._flush()
+            if tag == "li":
+                self._current.append("-")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCKS:
+            self._flush()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _BLOCKS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._current.append(data)
+
+
+def _tidy(text: str) -> str:
+    paragraphs = (
+        _SPACES.sub(" ", p.replace("\n", " ")).strip() for p in re.split(r"\n\s*\n", text)
+    )
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def html_to_text(html: str) -> str:
+    """Readable plain text: one paragraph per block, separated by blank lines."""
+    if "<" not in html and "&" not in html:
+        return _tidy(html)
+    collector = _TextCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except Exception:  # html.parser is lenient, but never let a page break a refresh
+        return _tidy(unescape(re.sub(r"<[^>]*>", " ", html)))
+    collector._flush()
+    return "\n\n".join(p for p in collector.paragraphs if p != "-")  # "-": an empty list item
+
+
+_TRANSLATE = {
+    0x00AD: None,  # soft hyphen
+    0x200B: None,
+    0x200C: None,
+    0x200D: None,
+    0x2060: None,
+    0xFEFF: None,
+    **dict.fromkeys(map(ord, "\u2018\u2019\u201a\u201b\u2032\u00b4`"), "'"),
+    **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
+    **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"),
+}
+_UNIT = r"(?:second|sec|minute|min|hour|hr|day|week|month|year)s?"
+_RELATIVE_TIME = re.compile(
+    r"(?:(?:last\s+)?(?:updated|modified|edited|published|posted)\s*:?\s*)?"
+    rf"(?:\b(?:\d+|an?|one|a\s+few)\s+{_UNIT}\s+ago\b|\bjust\s+now\b|\b(?:yesterday|today)\b"
+    r"(?=\s*$|\s*[.,;·|]))",
+    re.IGNORECASE,
+)
+_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\s*:?\s*$", re.IGNORECASE)
+_NOT_LOOSE = re.compile(r"[\W_]+")
+
+
+def normalize_text(text: str) -> str:
+    """Text reduced to what matters when comparing two versions of a story."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = _SPACES.sub(" ", paragraph.replace("\n", " "))
+        without_times = _RELATIVE_TIME.sub("", paragraph)
+        if without_times != paragraph:
+            paragraph = _UPDATED_WORD.sub("", without_times.rstrip(" .,;·|-")).strip(" .,;·|-")
+        if paragraph := paragraph.strip():
+            paragraphs.append(re.sub(r" {2,}", " ", paragraph))
+    return "\n\n".join(paragraphs)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def fingerprints(title: str, text: str) -> tuple[str, str]:
+    """(exact, loose) digests of a version; equal loose digests mean a cosmetic difference."""
+    normal = normalize_text(title) + "\n" + normalize_text(text)
+    return _digest(normal), _digest(_NOT_LOOSE.sub("", normal).casefold())

@@ -1,0 +1,25 @@
+"""The headless core and the CLI must never pull in the UI toolkit."""
+
+from __future__ import annotations
+
+import pkgutil
+import subprocess
+import sys
+
+import reader.core
+
+CORE = sorted(f"reader.core.{m.name}" for m in pkgutil.iter_modules(reader.core.__path__))
+
+
+def test_core_and_cli_import_without_textual() -> None:
+    modules = [*CORE, "reader.cli", "reader.config"]
+    code = (
+        "import sys\n"
+        f"for name in {modules!r}: __import__(name)\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print(bad)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+    assert "reader.core.store" in CORE and "reader.core.http" in CORE
