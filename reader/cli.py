@@ -275,7 +275,10 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
     from reader.core import demo
 
     if args.serve:
-        demo.serve(port=args.port)
+        try:
+            demo.serve(port=args.port)
+        except OSError as exc:
+            raise Failure(f"cannot serve on port {args.port}: {exc.strerror}") from None
         return 0
     return _demo_tour(demo)
 
