@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -37,6 +38,8 @@ class LoopbackServer:
 
     def __init__(self) -> None:
         self.routes: dict[str, Route | Handler] = {}
+        # Raw handlers write the whole reply themselves (slow drips, endless bodies, bombs).
+        self.raw: dict[str, Callable[[BaseHTTPRequestHandler], None]] = {}
         self.hits: Counter[str] = Counter()
         self.statuses: list[tuple[str, int]] = []
         self._lock = threading.Lock()
@@ -49,7 +52,9 @@ class LoopbackServer:
                 pass
 
             def do_GET(self) -> None:
-                server._answer(self)
+                # A client under test may give up mid-reply, as fetchers are meant to.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                    server._answer(self)
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.httpd.daemon_threads = True
@@ -72,6 +77,9 @@ class LoopbackServer:
         path = request.path.split("?", 1)[0]
         with self._lock:
             self.hits[path] += 1
+        if path in self.raw:
+            self.raw[path](request)
+            return
         entry = self.routes.get(path)
         route = entry(request) if callable(entry) else entry
         if route is None:

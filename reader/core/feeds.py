@@ -146,9 +146,9 @@ def parse_feed(
         return _parse_json_feed(data, url, now)
     if _ENTITY_DECLARATION.search(data[:65536]):
         raise FeedParseError("entity declarations are not allowed in feeds")
-    headers = {"content-location": url}
-    if content_type:
-        headers["content-type"] = content_type
+    # No base URL for feedparser: it would resolve relative guids against it, and a story's
+    # identity must not change when its feed moves. Links are made absolute below instead.
+    headers = {"content-type": content_type} if content_type else {}
     result = feedparser.parse(data, response_headers=headers)
     broken = result.get("bozo") and not result.feed.get("title")
     if not result.entries and (not result.get("version") or broken):
@@ -160,19 +160,20 @@ def parse_feed(
     channel = result.feed
     entries = []
     for item in result.entries:
-        published = _timestamp(item.get("published_parsed"), now)
-        updated = _timestamp(item.get("updated_parsed"), now)
+        # dict.get: FeedParserDict.get would map a missing published date to the updated one.
+        published = _timestamp(dict.get(item, "published_parsed"), now)
+        updated = _timestamp(dict.get(item, "updated_parsed"), now)
         title = item.get("title", "")
-        link = item.get("link")
+        link = urljoin(url, item["link"]) if item.get("link") else None
         date = item.get("published") or item.get("updated") or ""
         content = item.get("content")
-        body = max((c.get("value", "") for c in content), key=len) if content else None
+        body = max(map(_html_of, content), key=len) if content else None
         entries.append(
             _entry(
                 _identity(item.get("id"), link, title, date),
                 link,
                 title,
-                item.get("author"),
+                _author(item.get("author")),
                 published,
                 updated,
                 item.get("summary", ""),
@@ -181,10 +182,27 @@ def parse_feed(
         )
     return ParsedFeed(
         title=_one_line(html_to_text(channel.get("title", ""))),
-        site_url=channel.get("link") or None,
+        site_url=urljoin(url, channel["link"]) if channel.get("link") else None,
         ttl_minutes=_ttl(channel.get("ttl")),
         entries=_unique(entries),
     )
+
+
+_EMAIL_AND_NAME = re.compile(r"\s*[^\s@]+@[^\s@]+\s*\((.+)\)\s*")
+
+
+def _author(value: str | None) -> str | None:
+    """RSS authors are often "email (Name)": keep the name."""
+    if not value:
+        return None
+    named = _EMAIL_AND_NAME.fullmatch(value)
+    return named[1] if named else value
+
+
+def _html_of(content: dict[str, Any]) -> str:
+    """A feedparser content block as HTML (plain-text blocks are escaped)."""
+    value = content.get("value", "")
+    return value if "html" in content.get("type", "html") else _escape(value)
 
 
 def _ttl(value: Any) -> int | None:

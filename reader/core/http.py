@@ -248,7 +248,10 @@ class Fetcher:
                     return reply.status_code, await self._read(reply, limits)
             except httpx.TimeoutException:
                 raise FetchError("the server did not answer in time") from None
-            except httpx.HTTPError as exc:
+            except httpx.InvalidURL:
+                # httpx validates a redirect's Location even when it does not follow it.
+                raise FetchError("refused: the server redirected to an invalid URL") from None
+            except (httpx.HTTPError, httpx.StreamError) as exc:
                 raise FetchError(_network_message(exc, host)) from None
 
     async def _read(self, reply: httpx.Response, limits: FetchLimits) -> Response | str:
@@ -312,13 +315,20 @@ async def _resolves_public(host: str) -> bool:
     return bool(addresses) and all(is_public_address(a) for a in addresses)
 
 
-def _network_message(exc: httpx.HTTPError, host: str) -> str:
-    text = str(exc).lower()
-    if "refused" in text:
+def _network_message(exc: Exception, host: str) -> str:
+    """A short, stable description of a network failure (httpx wraps the OS error)."""
+    causes = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return f"connection refused by {host}"
-    if "name or service" in text or "nodename" in text or "resolution" in text:
+    if any(isinstance(c, socket.gaierror) for c in causes):
         return f"name not resolved: {host}"
-    if isinstance(exc, httpx.RemoteProtocolError):
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect to {host}"
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.DecodingError):
         return f"broken HTTP response from {host}"
     first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return f"network error: {first[:150]}"

@@ -2,8 +2,8 @@
 
 Import is lenient about what real exporters get wrong (missing ``<opml>``/``<body>``, bare ``&`` in
 URLs, HTML entities such as ``&nbsp;``) but strict about safety: DTD entity declarations are refused
-and external entities are never resolved, so "billion laughs" and XXE documents cannot expand or read
-local files. Everything here works on bytes and strings only; callers do the file I/O.
+and external entities are never resolved, so "billion laughs" and XXE documents cannot expand or
+read local files. Everything here works on bytes and strings only; callers do the file I/O.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import codecs
 import html.entities
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -68,7 +68,7 @@ def _clean(value: str | None) -> str | None:
 
 
 def _is_feed_url(url: str) -> bool:
-    """Only http(s) URLs with a host: other schemes (file:, javascript:, data:, |pipes) are unsafe."""
+    """Only http(s) URLs with a host: other schemes (file:, javascript:, data:) are unsafe."""
     if not url or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
         return False
     try:
@@ -124,7 +124,7 @@ def read_subscriptions(data: bytes) -> tuple[list[Subscription], list[str]]:
     start = text.lstrip()
     if not start:
         raise SubscriptionFileError("not an OPML or urls file: the file is empty")
-    if start.startswith("<"):
+    if start.startswith("<") or "<opml" in start[:4096].lower():
         return _read_opml(text)
     if start[0] in "{[":
         raise SubscriptionFileError("not an OPML or urls file: it looks like JSON")
@@ -165,7 +165,7 @@ def _repair_ampersands(text: str) -> str:
 class _OpmlCollector:
     """Expat callbacks: track the folder path and collect feed outlines."""
 
-    parser: expat.XMLParserType
+    line: Callable[[], int]
     subscriptions: list[Subscription] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
@@ -195,10 +195,12 @@ class _OpmlCollector:
     def _feed(self, attrs: dict[str, str]) -> None:
         url = attrs["xmlurl"].strip()
         title = _clean(attrs.get("title")) or _clean(attrs.get("text"))
-        where = f"line {self.parser.CurrentLineNumber}"
+        where = f"line {self.line()}"
         if not _is_feed_url(url):
             label = f"{_show(title)} " if title else ""
-            self.notes.append(f"{where}: outline {label}has no http(s) feed URL ({_show(url)}), skipped")
+            self.notes.append(
+                f"{where}: outline {label}has no http(s) feed URL ({_show(url)}), skipped"
+            )
             return
         if url in self.seen:
             self.notes.append(f"{where}: duplicate feed {_show(url)}, skipped")
@@ -219,7 +221,7 @@ def _refuse_external_entity(*_args: object) -> int:
 def _parse_xml(text: str) -> _OpmlCollector:
     """Run expat over ``text`` with entity declarations and external entities refused."""
     parser = expat.ParserCreate()
-    collector = _OpmlCollector(parser)
+    collector = _OpmlCollector(lambda: parser.CurrentLineNumber)
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse_entity_declaration
     parser.UnparsedEntityDeclHandler = _refuse_entity_declaration
@@ -238,39 +240,49 @@ def _wrap_fragments(text: str) -> str:
 
 
 def _read_opml(text: str) -> tuple[list[Subscription], list[str]]:
-    """Parse OPML leniently; a parse error after some feeds keeps those feeds, with a note."""
+    """Parse OPML; a document that is not well-formed XML is scanned tag by tag instead."""
     text = _repair_ampersands(_XML_INVALID_CHARS.sub("", text))
-    collector: _OpmlCollector | None = None
-    error: expat.ExpatError | None = None
     try:
         collector = _parse_xml(text)
     except expat.ExpatError as exc:
-        error = exc
         if exc.code == expat.errors.codes[expat.errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]:
             try:
-                collector, error = _parse_xml(_wrap_fragments(text)), None
-            except expat.ExpatError as retry_exc:
-                error = retry_exc
-    if error is not None:
-        return _partial_result(error)
-    assert collector is not None
+                collector = _parse_xml(_wrap_fragments(text))
+            except expat.ExpatError:
+                collector = _scan_outlines(text)
+        else:
+            collector = _scan_outlines(text)
     if not collector.subscriptions:
         raise SubscriptionFileError("no feeds found in OPML")
     return collector.subscriptions, collector.notes
 
 
-def _partial_result(error: expat.ExpatError) -> tuple[list[Subscription], list[str]]:
-    """Keep the feeds read before a syntax error, as browsers-grade readers do; else give up."""
-    # The collector that saw the error is reachable only through the parser's handlers, so
-    # re-run up to the failure point is avoided by storing it on the exception (set below).
-    collector: _OpmlCollector | None = getattr(error, "collector", None)
-    reason = expat.errors.messages.get(error.code, "syntax error") if error.code else "syntax error"
-    if collector is None or not collector.subscriptions:
-        raise SubscriptionFileError(
-            f"not an OPML or urls file: XML error at line {error.lineno}: {reason}"
-        ) from None
-    note = f"line {error.lineno}: XML error ({reason}); the rest of the file was not read"
-    return collector.subscriptions, [*collector.notes, note]
+_OUTLINE_TAG = re.compile(r"<(/?)outline\b(.*?)(/?)>", re.IGNORECASE | re.DOTALL)
+# A value ends at the quote that is followed by another attribute or the end of the tag, so
+# the unescaped quotes real exporters leave inside titles do not cut the value short.
+_ATTRIBUTE = re.compile(r"""([\w:.-]+)\s*=\s*(["'])(.*?)\2(?=\s+[\w:.-]+\s*=|\s*$)""", re.DOTALL)
+
+
+def _scan_outlines(text: str) -> _OpmlCollector:
+    """Read <outline> tags from a broken document, the way a browser would tolerate it."""
+    line = 1
+    position = 0
+
+    def current_line() -> int:
+        return line
+
+    collector = _OpmlCollector(current_line)
+    for tag in _OUTLINE_TAG.finditer(text):
+        line += text.count("\n", position, tag.start())
+        position = tag.start()
+        if tag[1]:
+            collector.end("outline")
+            continue
+        attrs = {m[1]: html.unescape(m[3]) for m in _ATTRIBUTE.finditer(tag[2].strip())}
+        collector.start("outline", attrs)
+        if tag[3]:
+            collector.end("outline")
+    return collector
 
 
 # --------------------------------------------------------------------------------------------------
@@ -398,9 +410,7 @@ def _outline_lines(node: _Folder, depth: int) -> Iterator[str]:
             )
 
 
-def write_opml(
-    subscriptions: Iterable[Subscription], title: str = "newsroom subscriptions"
-) -> str:
+def write_opml(subscriptions: Iterable[Subscription], title: str = "newsroom subscriptions") -> str:
     """Serialise subscriptions as pretty-printed OPML 2.0 that any feed reader can import.
 
     Folder paths become nested folder outlines; feeds without a folder sit at the top level.

@@ -1,0 +1,234 @@
+"""The fetcher against a real loopback server: validators, caps, deadlines, redirects, policy."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import socket
+import threading
+import time
+import tracemalloc
+import zlib
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+
+import pytest
+
+from reader.core.http import Fetcher, FetchError, FetchLimits
+from tests.server import LoopbackServer, Route
+
+LOCAL = "127.0.0.1"
+SMALL = FetchLimits(timeout=1.5, max_bytes=1024 * 1024)
+
+
+async def fetch(url: str, limits: FetchLimits = SMALL, **kwargs: object):
+    async with Fetcher() as fetcher:
+        return await fetcher.get(url, limits=limits, private_ok_host=LOCAL, **kwargs)
+
+
+def headers(request: BaseHTTPRequestHandler, status: int, extra: dict[str, str]) -> None:
+    request.send_response(status)
+    for name, value in extra.items():
+        request.send_header(name, value)
+    request.end_headers()
+
+
+def gzip_bomb(size: int) -> bytes:
+    """``size`` zero bytes, gzipped (about 1/1000 of the size)."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    block = bytes(1024 * 1024)
+    parts = [compressor.compress(block) for _ in range(size // len(block))]
+    return b"".join(parts) + compressor.flush()
+
+
+async def test_validators_and_304(server: LoopbackServer) -> None:
+    server.routes["/f.xml"] = Route(b"<rss/>", headers={"Cache-Control": "public, max-age=600"})
+    first = await fetch(server.url("/f.xml"))
+    assert first.status == 200 and first.content == b"<rss/>" and first.max_age == 600
+    assert first.etag and first.last_modified and first.moved_to is None
+    second = await fetch(server.url("/f.xml"), etag=first.etag)
+    assert second.not_modified and second.content == b""
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "two-gzip-members"])
+async def test_compressed_bodies(server: LoopbackServer, encoding: str) -> None:
+    body = b"<rss>" + b"news " * 5000 + b"</rss>"
+    if encoding == "gzip":
+        data, header = gzip.compress(body), "gzip"
+    elif encoding == "deflate":
+        data, header = zlib.compress(body), "deflate"
+    elif encoding == "raw-deflate":
+        raw = zlib.compressobj(6, zlib.DEFLATED, -15)
+        data, header = raw.compress(body) + raw.flush(), "deflate"
+    else:
+        half = len(body) // 2
+        data, header = gzip.compress(body[:half]) + gzip.compress(body[half:]), "gzip"
+    server.routes["/z"] = Route(data, headers={"Content-Encoding": header})
+    assert (await fetch(server.url("/z"))).content == body
+
+
+async def test_gzip_bomb_is_cut_with_bounded_memory(server: LoopbackServer) -> None:
+    bomb = gzip_bomb(256 * 1024 * 1024)  # 256 MiB inflated, about 256 KiB on the wire
+    server.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
+    tracemalloc.start()
+    try:
+        with pytest.raises(FetchError, match="too large"):
+            await fetch(server.url("/bomb"), FetchLimits(timeout=10, max_bytes=15 * 1024 * 1024))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 1024 * 1024
+
+
+async def test_huge_bodies_are_cut(server: LoopbackServer) -> None:
+    server.routes["/declared"] = Route(b"x" * (2 * 1024 * 1024))
+
+    def endless(request: BaseHTTPRequestHandler) -> None:
+        headers(request, 200, {"Content-Type": "application/xml", "Connection": "close"})
+        chunk = b"y" * 65536
+        for _ in range(1000):  # 64 MiB at most, far past the cap
+            request.wfile.write(chunk)
+
+    server.raw["/endless"] = endless
+    for path in ("/declared", "/endless"):
+        with pytest.raises(FetchError, match=r"too large \(over 1 MiB\)"):
+            await fetch(server.url(path))
+
+
+async def test_slow_drip_hits_the_deadline(server: LoopbackServer) -> None:
+    def drip(request: BaseHTTPRequestHandler) -> None:
+        headers(request, 200, {"Content-Type": "application/xml", "Connection": "close"})
+        for _ in range(30):
+            request.wfile.write(b"x")
+            request.wfile.flush()
+            time.sleep(1)
+
+    server.raw["/drip"] = drip
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"timed out after 1\.5 s"):
+        await fetch(server.url("/drip"))
+    assert time.monotonic() - started < 3
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A server that accepts connections and never says a word."""
+    listener = socket.socket()
+    listener.bind((LOCAL, 0))
+    listener.listen(8)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+async def test_silent_server_hits_the_deadline(silent_port: int) -> None:
+    with pytest.raises(FetchError, match="timed out"):
+        await fetch(f"http://{LOCAL}:{silent_port}/feed")
+
+
+async def test_redirect_loop_and_long_chain(server: LoopbackServer) -> None:
+    server.routes["/a"] = Route(status=302, headers={"Location": "/b"})
+    server.routes["/b"] = Route(status=302, headers={"Location": "/a"})
+    for n in range(30):
+        server.routes[f"/hop{n}"] = Route(status=301, headers={"Location": f"/hop{n + 1}"})
+    for path in ("/a", "/hop0"):
+        with pytest.raises(FetchError, match="too many redirects"):
+            await fetch(server.url(path))
+    assert server.hits["/hop6"] == 0 and server.hits["/hop5"] == 1
+
+
+async def test_permanent_and_temporary_redirects(server: LoopbackServer) -> None:
+    server.routes["/old"] = Route(status=301, headers={"Location": "/older"})
+    server.routes["/older"] = Route(status=308, headers={"Location": "/new"})
+    server.routes["/temp"] = Route(status=301, headers={"Location": "/temp2"})
+    server.routes["/temp2"] = Route(status=302, headers={"Location": "/new"})
+    server.routes["/new"] = Route(b"<rss/>")
+    assert (await fetch(server.url("/old"))).moved_to == server.url("/new")
+    moved = await fetch(server.url("/temp"))
+    assert moved.moved_to is None and moved.url == server.url("/new")
+
+
+async def test_redirect_to_other_schemes_refused(server: LoopbackServer) -> None:
+    for n, target in enumerate(("file:///etc/passwd", "ftp://x/", "javascript:alert(1)")):
+        server.routes[f"/r{n}"] = Route(status=302, headers={"Location": target})
+        with pytest.raises(FetchError, match="refused"):
+            await fetch(server.url(f"/r{n}"))
+
+
+async def test_private_addresses_need_the_trusted_host(server: LoopbackServer) -> None:
+    server.routes["/f"] = Route(b"<rss/>")
+    server.routes["/jump"] = Route(
+        status=302, headers={"Location": f"http://localhost:{server.port}/f"}
+    )
+    async with Fetcher() as fetcher:
+        with pytest.raises(FetchError, match=r"refused: 127\.0\.0\.1 is a private address"):
+            await fetcher.get(server.url("/f"), limits=SMALL)
+        assert (await fetcher.get(server.url("/f"), limits=SMALL, private_ok_host=LOCAL)).content
+        with pytest.raises(FetchError, match="refused: localhost is a private address"):
+            await fetcher.get(server.url("/jump"), limits=SMALL, private_ok_host=LOCAL)
+
+
+async def test_http_errors_carry_status_and_retry_after(server: LoopbackServer) -> None:
+    server.routes["/busy"] = Route(b"", status=429, headers={"Retry-After": "120"})
+    server.routes["/down"] = Route(
+        b"", status=503, headers={"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"}
+    )
+    with pytest.raises(FetchError, match="HTTP 404") as missing:
+        await fetch(server.url("/missing"))
+    assert missing.value.status == 404 and missing.value.retry_after is None
+    with pytest.raises(FetchError) as busy:
+        await fetch(server.url("/busy"))
+    assert busy.value.status == 429 and busy.value.retry_after == 120
+    with pytest.raises(FetchError) as down:
+        await fetch(server.url("/down"))
+    assert down.value.retry_after > 3600
+
+
+async def test_connection_refused_is_one_line() -> None:
+    with socket.socket() as probe:
+        probe.bind((LOCAL, 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(FetchError) as error:
+        await fetch(f"http://{LOCAL}:{port}/")
+    assert str(error.value) == "connection refused by 127.0.0.1"
+
+
+async def test_per_host_cap_holds(server: LoopbackServer) -> None:
+    active = peak = 0
+    lock = threading.Lock()
+
+    def slow(request: BaseHTTPRequestHandler) -> Route:
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.2)
+        with lock:
+            active -= 1
+        return Route(b"<rss/>")
+
+    server.routes["/slow"] = slow
+    async with Fetcher(per_host=3) as fetcher:
+        await asyncio.gather(
+            *(
+                fetcher.get(server.url("/slow"), limits=SMALL, private_ok_host=LOCAL)
+                for _ in range(9)
+            )
+        )
+    assert peak == 3
