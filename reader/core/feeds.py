@@ -148,8 +148,12 @@ def parse_feed(
         raise FeedParseError("entity declarations are not allowed in feeds")
     # No base URL for feedparser: it would resolve relative guids against it, and a story's
     # identity must not change when its feed moves. Links are made absolute below instead.
+    # Its HTML sanitiser is off: feed HTML is never run, only turned into text by us, and the
+    # sanitiser costs a third of the parsing time.
     headers = {"content-type": content_type} if content_type else {}
-    result = feedparser.parse(data, response_headers=headers)
+    result = feedparser.parse(
+        data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
     broken = result.get("bozo") and not result.feed.get("title")
     if not result.entries and (not result.get("version") or broken):
         problem = result.get("bozo_exception")
