@@ -271,7 +271,17 @@ def cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
+def cmd_tui(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.ui.app import make_app
+
+    make_app(config, store).run()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | None) -> int:
+    """The TUI on the demo newsroom, in a temporary home that is removed afterwards."""
+    import tempfile
+
     from reader.core import demo
 
     if args.serve:
@@ -280,32 +290,19 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
         except OSError as exc:
             raise Failure(f"cannot serve on port {args.port}: {exc.strerror}") from None
         return 0
-    return _demo_tour(demo)
-
-
-def _demo_tour(demo: Any) -> int:
-    """Until the TUI arrives: subscribe a temporary home to the demo newsroom, refresh, let
-    the newsroom's clock run five minutes, refresh again and list what changed."""
-    import tempfile
-
     from reader.core.refresh import refresh_all
+    from reader.ui.app import make_app
 
     with tempfile.TemporaryDirectory(prefix="newsroom-demo-") as home, demo.DemoServer() as server:
         config = load_config(home)
-        store = Store(config.db_path)
+        demo_store = Store(config.db_path)
         try:
-            print(f"Demo newsroom at {server.base_url} (temporary home {home})\n")
-            store.add_feeds(server.feeds())
-            summary = refresh_all(store, config)
-            print(f"Refreshed {summary.feeds} feeds: {summary.new} new stories\n")
-            _print_articles(store.articles(limit=10))
-            server.newsroom.advance(300)
-            print("\nFive minutes later in the newsroom...\n")
-            summary = refresh_all(store, config)
-            print(f"Refreshed again: {summary.updated} stories changed\n")
-            _print_articles(store.articles(updated=True, limit=10))
+            demo_store.add_feeds(server.feeds())
+            refresh_all(demo_store, config)
+            # The demo's stories change within minutes: refresh every 20 seconds to show it.
+            make_app(config, demo_store, refresh_on_start=False, refresh_interval=20).run()
         finally:
-            store.close()
+            demo_store.close()
     return 0
 
 
@@ -364,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     for flag in ("--read", "--unread", "--star", "--unstar"):
         group.add_argument(flag, action="store_true")
+    command("tui", cmd_tui, "the terminal UI (the default)")
     p = command("demo", cmd_demo, "try newsroom on the embedded demo newsroom")
     p.add_argument("--serve", action="store_true", help="only serve the demo newsroom")
     p.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765)")
@@ -373,8 +371,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        raise UsageError("the TUI is not available yet; try `newsroom --help`")
-    if args.command == "demo":
+        args.func = cmd_tui
+    elif args.command == "demo":
         return cmd_demo(args, None, None)
     config = load_config(args.home)
     store = Store(config.db_path)

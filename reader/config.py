@@ -38,11 +38,20 @@ class RefreshConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class TuiConfig:
+    refresh_on_start: bool = True
+    theme: str = "textual-dark"
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     config_path: Path
     db_path: Path
     fetch: FetchConfig = field(default_factory=FetchConfig)
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
+    tui: TuiConfig = field(default_factory=TuiConfig)
+    # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
+    keys: dict[str, str] = field(default_factory=dict)
 
 
 def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
@@ -75,7 +84,16 @@ def _section(cls: type, values: Any, name: str, path: Path) -> Any:
     return cls(**kwargs)
 
 
-_SECTIONS: dict[str, type] = {"fetch": FetchConfig, "refresh": RefreshConfig}
+_SECTIONS: dict[str, type] = {"fetch": FetchConfig, "refresh": RefreshConfig, "tui": TuiConfig}
+
+
+def _keys(values: Any, path: Path) -> dict[str, str]:
+    if not isinstance(values, dict):
+        raise ConfigError(f"{path}: [keys] must be a table")
+    for name, keys in values.items():
+        if not isinstance(keys, str) or not keys.strip():
+            raise ConfigError(f'{path}: keys.{name} must be a key name such as "ctrl+r"')
+    return dict(values)
 
 
 def load_config(home: str | os.PathLike[str] | None = None) -> Config:
@@ -94,6 +112,9 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
         raise ConfigError(f"{config_path}: invalid TOML ({exc})") from None
     sections: dict[str, Any] = {}
     for name, values in data.items():
+        if name == "keys":
+            sections["keys"] = _keys(values, config_path)
+            continue
         if name not in _SECTIONS:
             raise ConfigError(f"{config_path}: unknown section [{name}]")
         sections[name] = _section(_SECTIONS[name], values, name, config_path)

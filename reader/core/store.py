@@ -125,7 +125,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
         try:
@@ -148,7 +148,12 @@ class Store:
             conn.execute("PRAGMA synchronous = NORMAL")
             self._local.conn = conn
             with self._lock:
-                self._connections.append(conn)
+                # Worker threads come and go: close the connections of threads that ended.
+                for thread, old in list(self._connections.items()):
+                    if not thread.is_alive():
+                        old.close()
+                        del self._connections[thread]
+                self._connections[threading.current_thread()] = conn
         return conn
 
     @contextmanager
@@ -178,7 +183,7 @@ class Store:
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
+            for conn in self._connections.values():
                 conn.close()
             self._connections.clear()
         self._local = threading.local()

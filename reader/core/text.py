@@ -64,6 +64,79 @@ class _TextCollector(HTMLParser):
             self._current.append(data)
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+_HEADINGS = {f"h{n}": "#" * n + " " for n in range(1, 7)}
+
+
+class _MarkdownCollector(_TextCollector):
+    """Like _TextCollector, but keeps headings, lists, quotes, emphasis and http(s) links as
+    Markdown. Text is escaped, so nothing in a feed can inject Markdown of its own."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._quote = 0
+        self._links: list[tuple[int, str | None]] = []
+
+    def _flush(self) -> None:
+        text = _SPACES.sub(" ", "".join(self._current).replace("\n", " ")).strip()
+        if text.strip("#-> *"):
+            self.paragraphs.append("> " * self._quote + text)
+        self._current = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        super().handle_starttag(tag, attrs)
+        if self._skipping:
+            return
+        if tag in _HEADINGS:
+            self._current.append(_HEADINGS[tag])
+        elif tag == "li":
+            self._current[-1:] = ["- "]
+        elif tag == "blockquote":
+            self._quote += 1
+        elif tag in ("b", "strong"):
+            self._current.append("**")
+        elif tag in ("i", "em"):
+            self._current.append("*")
+        elif tag == "a":
+            href = dict(attrs).get("href") or ""
+            self._links.append((len(self._current), href if _is_web_link(href) else None))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "blockquote":
+            self._flush()
+            self._quote = max(0, self._quote - 1)
+        elif tag in ("b", "strong"):
+            self._current.append("**")
+        elif tag in ("i", "em"):
+            self._current.append("*")
+        elif tag == "a" and self._links:
+            start, href = self._links.pop()
+            if href and start <= len(self._current) and "".join(self._current[start:]).strip():
+                self._current.insert(start, "[")
+                self._current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
+        super().handle_endtag(tag)
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self._current.append(_MARKDOWN_SPECIAL.sub(r"\\\1", data))
+
+
+def _is_web_link(href: str) -> bool:
+    return href.startswith(("http://", "https://")) and not any(c.isspace() for c in href)
+
+
+def html_to_markdown(html: str) -> str:
+    """Markdown for the reading pane; anything unusual degrades to plain paragraphs."""
+    collector = _MarkdownCollector()
+    try:
+        collector.feed(html)
+        collector.close()
+    except Exception:  # never let a broken page break the reading pane
+        return html_to_text(html)
+    collector._flush()
+    return "\n\n".join(collector.paragraphs)
+
+
 def _tidy(text: str) -> str:
     paragraphs = (
         _SPACES.sub(" ", p.replace("\n", " ")).strip() for p in re.split(r"\n\s*\n", text)

@@ -1,0 +1,701 @@
+"""The newsroom TUI: feeds, articles and a reading pane, keyboard first.
+
+All storage and network work runs in thread workers that call the core and post small messages
+back; the event loop only renders. make_app() is the one place the app is put together, for the
+CLI and the tests alike.
+"""
+
+from __future__ import annotations
+
+import time
+import webbrowser
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from reader.config import Config, ConfigError
+from reader.core.models import Article, Feed, RefreshStatus
+from reader.core.refresh import refresh_all
+from reader.core.safety import is_safe_url
+from reader.core.store import Store
+from reader.ui.messages import (
+    ArticleChanged,
+    ArticlesLoaded,
+    FeedsLoaded,
+    RefreshFinished,
+    RefreshProgress,
+)
+from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+from reader.ui.screens.help import HelpScreen
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.feed_list import FeedList
+from reader.ui.widgets.reading_pane import ReadingPane
+
+PAGE = 100
+NARROW = 110  # below this many columns the reading pane replaces the lists
+FILTERS = ("all", "unread", "starred", "updated")
+
+
+def stylesheet() -> Path:
+    """styles/app.tcss: inside the package when installed, beside it in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "styles" / "app.tcss"
+    return shipped if shipped.exists() else package.parent / "styles" / "app.tcss"
+
+
+class NewsroomApp(App[None]):
+    TITLE = "newsroom"
+    CSS_PATH = stylesheet()
+    BINDINGS = [
+        Binding("j,down", "move(1)", "Down", show=False, id="move.down", tooltip="Next story"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="move.up", tooltip="Previous story"),
+        Binding("g,home", "edge(0)", "Top", show=False, id="move.top", tooltip="First story"),
+        Binding("G,end", "edge(1)", "Bottom", show=False, id="move.bottom", tooltip="Last story"),
+        Binding("enter", "open", "Open", id="article.open", tooltip="Read the story"),
+        Binding(
+            "space",
+            "page_down",
+            "Page",
+            show=False,
+            id="reader.page_down",
+            tooltip="Page down in the story (or the list)",
+        ),
+        Binding(
+            "n",
+            "unread(1)",
+            "Next unread",
+            show=False,
+            id="move.next_unread",
+            tooltip="Open the next unread story",
+        ),
+        Binding(
+            "p",
+            "unread(-1)",
+            "Prev unread",
+            show=False,
+            id="move.previous_unread",
+            tooltip="Open the previous unread story",
+        ),
+        Binding(
+            "tab",
+            "next_pane",
+            "Pane",
+            show=False,
+            id="pane.next",
+            tooltip="Move between feeds, stories and the reading pane",
+        ),
+        Binding(
+            "r",
+            "refresh_feed",
+            "Refresh",
+            id="feeds.refresh",
+            tooltip="Refresh the selected feed (all feeds on a view)",
+        ),
+        Binding(
+            "R",
+            "refresh_all",
+            "Refresh all",
+            show=False,
+            id="feeds.refresh_all",
+            tooltip="Refresh every feed",
+        ),
+        Binding("a", "add_feed", "Add", id="feeds.add", tooltip="Subscribe to a feed or a site"),
+        Binding(
+            "o",
+            "open_browser",
+            "Browser",
+            show=False,
+            id="article.browser",
+            tooltip="Open the story in your web browser",
+        ),
+        Binding("s", "star", "Star", show=False, id="article.star", tooltip="Star or unstar"),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read",
+            show=False,
+            id="article.toggle_read",
+            tooltip="Mark the story read or unread",
+        ),
+        Binding(
+            "A",
+            "mark_feed_read",
+            "Mark feed read",
+            show=False,
+            id="feeds.mark_read",
+            tooltip="Mark every story of the selected feed read (ctrl+z undoes)",
+        ),
+        Binding(
+            "ctrl+z",
+            "undo",
+            "Undo",
+            show=False,
+            id="app.undo",
+            tooltip="Undo the last mark-feed-read",
+        ),
+        Binding("slash", "search", "Search", id="app.search", tooltip="Full-text search"),
+        Binding(
+            "f",
+            "cycle_filter",
+            "Filter",
+            id="app.filter",
+            tooltip="Cycle the filter: all, unread, starred, updated",
+        ),
+        Binding(
+            "d",
+            "diff",
+            "Changes",
+            show=False,
+            id="article.diff",
+            tooltip="Show what changed in the story",
+        ),
+        Binding(
+            "u",
+            "updated_stories",
+            "Updated",
+            show=False,
+            id="app.updated",
+            tooltip="List the stories that changed after publication",
+        ),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit newsroom"),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            id="app.back",
+            tooltip="Leave the reading pane or the search",
+        ),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "Commands",
+            show=False,
+            id="app.palette",
+            tooltip="Every action, plus import/export OPML and themes",
+        ),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        store: Store,
+        *,
+        clock: Callable[[], float] = time.time,
+        refresh_on_start: bool | None = None,
+        refresh_interval: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.refresh_on_start = (
+            config.tui.refresh_on_start if refresh_on_start is None else refresh_on_start
+        )
+        self.refresh_interval = refresh_interval or config.refresh.interval_minutes * 60
+        self.view = "all"
+        self.filter = "all"
+        self.search_query: str | None = None
+        self.undo_ids: list[int] = []
+        self.refreshing = False
+
+    # -- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            yield FeedList(id="feeds")
+            yield ArticleList(clock=self.clock, id="articles")
+            yield ReadingPane(clock=self.clock, id="reader")
+        yield Static(Content(""), id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.config.tui.theme in self.available_themes:
+            self.theme = self.config.tui.theme
+        self.query_one(FeedList).border_title = "Feeds"
+        self._update_title()
+        self.query_one(ArticleList).focus()
+        self._layout(self.size.width)
+        self.load_feeds()
+        self.load_articles(append=False, keep=False)
+        if self.refresh_on_start:
+            self.refresh_feeds(None)
+        self.set_interval(self.refresh_interval, lambda: self.refresh_feeds(None))
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int) -> None:
+        self.screen.set_class(width < NARROW, "-narrow")
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def feeds(self) -> FeedList:
+        return self.query_one(FeedList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    def _update_title(self) -> None:
+        names = {"all": "All", "unread": "Unread", "starred": "Starred", "updated": "Updated"}
+        if self.search_query is not None:
+            label = f"Search: {self.search_query}"
+        else:
+            feed = self.feeds.selected_feed
+            label = feed.title if feed else names.get(self.view, "All")
+            if self.filter != "all":
+                label += f" · {names[self.filter].lower()}"
+        self.articles.border_title = label
+
+    # -- loading (workers) ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False)
+    def load_feeds(self) -> None:
+        self.post_message(FeedsLoaded(self.store.feeds()))
+
+    def _query(self) -> dict[str, object]:
+        view = self.view
+        return {
+            "feed_id": int(view[5:]) if view.startswith("feed:") else None,
+            "unread": "unread" in (view, self.filter),
+            "starred": "starred" in (view, self.filter),
+            "updated": "updated" in (view, self.filter),
+        }
+
+    @work(thread=True, exclusive=True, group="articles", exit_on_error=False)
+    def load_articles(self, append: bool = False, keep: bool = True) -> None:
+        if self.search_query is not None:
+            rows = self.store.search(self.search_query, limit=200)
+            self.post_message(ArticlesLoaded(rows, False, append=False, keep=keep))
+            return
+        before = None
+        if append and self.articles.rows:
+            last = self.articles.rows[-1]
+            before = (last.published, last.id)
+        rows = self.store.articles(limit=PAGE + 1, before=before, **self._query())  # type: ignore[arg-type]
+        self.post_message(ArticlesLoaded(rows[:PAGE], len(rows) > PAGE, append, keep))
+
+    def on_feeds_loaded(self, message: FeedsLoaded) -> None:
+        self.feeds.show_feeds(message.feeds)
+        self._update_title()
+
+    def on_articles_loaded(self, message: ArticlesLoaded) -> None:
+        if message.append:
+            self.articles.extend(message.rows, message.has_more)
+        else:
+            self.articles.replace(message.rows, message.has_more, keep=message.keep)
+
+    @on(ArticleList.NeedMore)
+    def _more(self) -> None:
+        self.load_articles(append=True)
+
+    # -- feeds pane -------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#feeds")
+    def _feed_selected(self, event: OptionList.OptionSelected) -> None:
+        self._show_view(event.option.id or "all")
+        self.articles.focus()
+
+    @on(OptionList.OptionHighlighted, "#feeds")
+    def _feed_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        feed = self.feeds.selected_feed
+        status = self.query_one("#status", Static)
+        if feed and feed.error:
+            status.update(Content.styled(f"! {feed.title}: {feed.error}", "$text-error"))
+            status.add_class("-error")
+        elif status.has_class("-error"):
+            status.update(Content(""))
+            status.remove_class("-error")
+
+    def _show_view(self, view: str) -> None:
+        self.view = view
+        self.search_query = None
+        self._update_title()
+        self.load_articles(append=False, keep=False)
+
+    # -- articles ---------------------------------------------------------------------------
+
+    @on(ArticleList.Selected)
+    def _article_clicked(self, event: ArticleList.Selected) -> None:
+        self.open_article(event.article)
+
+    def open_article(self, article: Article) -> None:
+        self.reader.show(article)
+        self.screen.add_class("-reading")
+        if not article.read:
+            self.mark(article, read=True)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def mark(self, article: Article, read: bool | None = None, starred: bool | None = None) -> None:
+        self.store.mark(article.id, read=read, starred=starred)
+        updated = self.store.article(article.id)
+        if updated is not None:
+            self.post_message(ArticleChanged(updated))
+        self.load_feeds()
+
+    def on_article_changed(self, message: ArticleChanged) -> None:
+        self.articles.update_article(message.article)
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
+    def refresh_feeds(self, feeds: list[Feed] | None) -> None:
+        targets = feeds if feeds is not None else self.store.feeds()
+        if not targets:
+            return
+        self.refreshing = True
+        done = 0
+        failures: list[str] = []
+
+        def progress(result: object) -> None:
+            nonlocal done
+            done += 1
+            if getattr(result, "status", None) is RefreshStatus.FAILED:
+                failures.append(getattr(result, "url", ""))
+            self.post_message(RefreshProgress(done, len(targets)))
+
+        self.post_message(RefreshProgress(0, len(targets)))
+        try:
+            summary = refresh_all(self.store, self.config, targets, on_result=progress)
+        finally:
+            self.refreshing = False
+        self.post_message(RefreshFinished(summary, failures))
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self.query_one("#status", Static).remove_class("-error")
+        self.query_one("#status", Static).update(
+            Content(f"Refreshing feeds {message.done}/{message.total}…")
+        )
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        summary = message.summary
+        self.query_one("#status", Static).remove_class("-error")
+        self.query_one("#status", Static).update(
+            Content(
+                f"Refreshed {summary.feeds} feeds: {summary.new} new, {summary.updated} changed,"
+                f" {summary.failed} failed"
+            )
+        )
+        if summary.new or summary.updated:
+            self.notify(f"{summary.new} new stories, {summary.updated} changed", timeout=4)
+        if message.failures:
+            self.notify(
+                f"{len(message.failures)} feed(s) failed; select a feed marked ! for the error",
+                severity="warning",
+            )
+        self.load_feeds()
+        self.load_articles(append=False, keep=True)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _focused_pane(self) -> str:
+        focused = self.focused
+        if isinstance(focused, FeedList):
+            return "feeds"
+        if focused is not None and (focused is self.reader or self.reader in focused.ancestors):
+            return "reader"
+        return "articles"
+
+    def action_move(self, delta: int) -> None:
+        pane = self._focused_pane()
+        if pane == "feeds":
+            self.feeds.action_cursor_down() if delta > 0 else self.feeds.action_cursor_up()
+        elif pane == "reader":
+            self.reader.scroll_relative(y=delta * 3, animate=False)
+        else:
+            self.articles.move(delta)
+
+    def action_edge(self, bottom: int) -> None:
+        if self._focused_pane() == "reader":
+            self.reader.scroll_end() if bottom else self.reader.scroll_home()
+        elif bottom:
+            self.articles.move_to(len(self.articles.rows) - 1)
+        else:
+            self.articles.move_to(0)
+
+    def action_open(self) -> None:
+        if self._focused_pane() == "feeds":
+            self._show_view(self.feeds.selected_id or "all")
+            self.articles.focus()
+        elif (article := self.articles.current) is not None:
+            self.open_article(article)
+
+    def action_page_down(self) -> None:
+        if self.reader.article is not None and self.reader.display:
+            self.reader.scroll_page_down(animate=False)
+        else:
+            self.articles.action_page(1)
+
+    def action_unread(self, direction: int) -> None:
+        rows = self.articles.rows
+        indexes = range(
+            self.articles.cursor + direction, len(rows) if direction > 0 else -1, direction
+        )
+        for index in indexes:
+            if not rows[index].read:
+                self.articles.move_to(index)
+                self.open_article(rows[index])
+                return
+        self.notify("No more unread stories in this list")
+
+    def action_next_pane(self) -> None:
+        order: list[Static | FeedList | ArticleList | ReadingPane] = [
+            w for w in (self.feeds, self.articles, self.reader) if w.display and w.size.width
+        ]
+        pane = {"feeds": self.feeds, "articles": self.articles, "reader": self.reader}
+        current = pane[self._focused_pane()]
+        index = order.index(current) if current in order else -1
+        order[(index + 1) % len(order)].focus()
+
+    def action_refresh_feed(self) -> None:
+        feed = self.feeds.selected_feed
+        self.refresh_feeds([feed] if feed else None)
+
+    def action_refresh_all(self) -> None:
+        self.refresh_feeds(None)
+
+    def action_add_feed(self) -> None:
+        def added(url: str | None) -> None:
+            if url:
+                self.add_feed(url)
+
+        self.push_screen(InputDialog("Subscribe to a feed or a site", "https://…"), added)
+
+    @work(thread=True, group="add", exit_on_error=False)
+    def add_feed(self, url: str) -> None:
+        from reader.core.subscribe import SubscribeError, add_feed
+
+        self.call_from_thread(self.notify, f"Looking for a feed at {url}…", timeout=2)
+        try:
+            feed, created, stored = add_feed(self.store, self.config, url)
+        except (SubscribeError, ValueError) as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        message = (
+            f"Subscribed to {feed.title} ({stored} stories)"
+            if created
+            else (f"Already subscribed to {feed.title}")
+        )
+        self.call_from_thread(self.notify, message)
+        self.load_feeds()
+        self.load_articles(append=False, keep=True)
+
+    def action_open_browser(self) -> None:
+        article = self.articles.current
+        url = article.url if article else None
+        if not url or not is_safe_url(url):
+            self.notify(
+                "This story has no web address that can be opened safely", severity="warning"
+            )
+            return
+        self.open_url(url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def open_url(self, url: str) -> None:
+        opened = webbrowser.open(url)
+        self.call_from_thread(
+            self.notify, f"Opened {url}" if opened else "No web browser found", timeout=3
+        )
+
+    def action_star(self) -> None:
+        if (article := self.articles.current) is not None:
+            self.mark(article, starred=not article.starred)
+
+    def action_toggle_read(self) -> None:
+        if (article := self.articles.current) is not None:
+            self.mark(article, read=not article.read)
+
+    def action_mark_feed_read(self) -> None:
+        feed = self.feeds.selected_feed
+        if feed is None:
+            self.notify("Select a feed first (tab to the feeds pane)", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.mark_feed_read(feed)
+
+        self.push_screen(ConfirmDialog(f"Mark every story of {feed.title} read?"), confirmed)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def mark_feed_read(self, feed: Feed) -> None:
+        self.undo_ids = self.store.mark_feed_read(feed.id)
+        self.call_from_thread(
+            self.notify, f"Marked {len(self.undo_ids)} stories read (ctrl+z undoes)"
+        )
+        self.load_feeds()
+        self.load_articles(append=False, keep=True)
+
+    @work(thread=True, group="marks", exit_on_error=False)
+    def action_undo(self) -> None:
+        if not self.undo_ids:
+            self.call_from_thread(self.notify, "Nothing to undo")
+            return
+        ids, self.undo_ids = self.undo_ids, []
+        self.store.mark_unread(ids)
+        self.call_from_thread(self.notify, f"Marked {len(ids)} stories unread again")
+        self.load_feeds()
+        self.load_articles(append=False, keep=True)
+
+    def action_search(self) -> None:
+        def searched(query: str | None) -> None:
+            if query:
+                self.search_query = query
+                self._update_title()
+                self.load_articles(append=False, keep=False)
+                self.articles.empty_message = f"Nothing matches {query!r}."
+                self.articles.focus()
+
+        self.push_screen(InputDialog("Search stories", "words to find"), searched)
+
+    def action_cycle_filter(self) -> None:
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self._update_title()
+        self.load_articles(append=False, keep=True)
+
+    def action_updated_stories(self) -> None:
+        self.feeds.select_id("updated")
+        self._show_view("updated")
+        self.articles.focus()
+
+    def action_diff(self) -> None:
+        self.notify("Story diffs arrive with the story update watcher", timeout=3)
+
+    def action_back(self) -> None:
+        if self.screen.has_class("-reading"):
+            self.screen.remove_class("-reading")
+            self.articles.focus()
+        elif self.search_query is not None:
+            self._show_view(self.view)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.help_rows()))
+
+    def help_rows(self) -> list[tuple[str, str, str]]:
+        """Every binding in force on the main screen, keys as remapped by the user's keymap."""
+        keys: dict[tuple[str, str], list[str]] = {}
+        tooltips: dict[tuple[str, str], str] = {}
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description:
+                continue
+            name = (binding.description, binding.action)
+            keys.setdefault(name, []).append(self.get_key_display(binding.with_key(key)))
+            tooltips[name] = binding.tooltip
+        return [(", ".join(k), name[0], tooltips[name]) for name, k in keys.items()]
+
+    # -- palette ----------------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Add feed", "Subscribe to a feed or a site", self.action_add_feed)
+        yield SystemCommand("Import OPML", "Import subscriptions from a file", self.action_import)
+        yield SystemCommand("Export OPML", "Write subscriptions to a file", self.action_export)
+        yield SystemCommand("Refresh all feeds", "Fetch every feed now", self.action_refresh_all)
+        yield SystemCommand("Search", "Full-text search over stories", self.action_search)
+        yield SystemCommand(
+            "Updated stories", "Stories changed after publication", self.action_updated_stories
+        )
+        yield SystemCommand(
+            "Mark feed read", "Mark the selected feed read", self.action_mark_feed_read
+        )
+        yield SystemCommand(
+            "Open in browser", "Open the story's web page", self.action_open_browser
+        )
+        yield SystemCommand("Help", "Show every key", self.action_help)
+
+    def action_import(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.import_file(path)
+
+        self.push_screen(
+            InputDialog("Import OPML or newsboat urls file", "path/to/feeds.opml"), chosen
+        )
+
+    @work(thread=True, group="import", exit_on_error=False)
+    def import_file(self, path: str) -> None:
+        from reader.core.subscribe import import_subscriptions
+
+        try:
+            data = Path(path).expanduser().read_bytes()
+            added, skipped, _ = import_subscriptions(self.store, data)
+        except (OSError, ValueError) as exc:
+            self.call_from_thread(self.notify, f"Cannot import {path}: {exc}", severity="error")
+            return
+        self.call_from_thread(self.notify, f"Imported {added} feeds ({skipped} already there)")
+        self.load_feeds()
+        if added:
+            self.refresh_feeds(None)
+
+    def action_export(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export_file(path)
+
+        default = str(Path.home() / "newsroom.opml")
+        self.push_screen(InputDialog("Export subscriptions to", value=default), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def export_file(self, path: str) -> None:
+        from reader.core.subscribe import export_subscriptions
+
+        try:
+            Path(path).expanduser().write_text(export_subscriptions(self.store))
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, f"Cannot write {path}: {exc.strerror}", severity="error"
+            )
+            return
+        self.call_from_thread(self.notify, f"Exported subscriptions to {path}")
+
+    # -- failures ---------------------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """One place reports every worker failure; none can take the app down."""
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.refreshing = False
+            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
+
+
+def make_app(
+    config: Config,
+    store: Store | None = None,
+    *,
+    clock: Callable[[], float] = time.time,
+    refresh_on_start: bool | None = None,
+    refresh_interval: float | None = None,
+) -> NewsroomApp:
+    """Build the app: open the store, apply the user's keymap (checking its binding ids)."""
+    app = NewsroomApp(
+        config,
+        store or Store(config.db_path),
+        clock=clock,
+        refresh_on_start=refresh_on_start,
+        refresh_interval=refresh_interval,
+    )
+    known = {b.id for b in NewsroomApp.BINDINGS if isinstance(b, Binding) and b.id}
+    known |= {b.id for b in ArticleList.BINDINGS if isinstance(b, Binding) and b.id}
+    unknown = sorted(set(config.keys) - known)
+    if unknown:
+        raise ConfigError(
+            f"{config.config_path}: unknown binding id keys.{unknown[0]}"
+            f" (known: {', '.join(sorted(known))})"
+        )
+    app.set_keymap(config.keys)
+    return app

@@ -1,0 +1,42 @@
+"""Small messages that workers send back to the app; the event loop only renders them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from reader.core.models import Article, Feed, RefreshSummary
+
+
+@dataclass
+class FeedsLoaded(Message):
+    feeds: list[Feed]
+
+
+@dataclass
+class ArticlesLoaded(Message):
+    rows: list[Article]
+    has_more: bool
+    append: bool
+    keep: bool = True
+
+
+@dataclass
+class RefreshProgress(Message):
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, RefreshProgress)
+
+
+@dataclass
+class RefreshFinished(Message):
+    summary: RefreshSummary
+    failures: list[str]
+
+
+@dataclass
+class ArticleChanged(Message):
+    article: Article

@@ -1,0 +1,1 @@
+"""The newsroom's own widgets."""

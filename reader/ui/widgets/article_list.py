@@ -1,0 +1,207 @@
+"""The article list: a window over SQLite, drawn line by line.
+
+It holds only the pages loaded so far (keyset pagination) and asks for the next page when the
+cursor or the view gets near the end, so a store of 100,000 stories costs one page at startup and
+no widget per row.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from reader.core.models import Article
+from reader.core.safety import sanitize_for_terminal
+
+PREFETCH = 40  # ask for the next page when the cursor is this close to the end
+
+
+def age(seconds: float) -> str:
+    """A compact age: 5m, 3h, 2d, 6w."""
+    seconds = max(0, int(seconds))
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Newest first; the cursor follows the story, not the row, when new stories arrive."""
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--feed",
+        "article-list--age",
+        "article-list--badge-updated",
+        "article-list--badge-starred",
+        "article-list--badge-unread",
+    }
+    BINDINGS = [
+        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    class Highlighted(Message):
+        def __init__(self, article: Article | None) -> None:
+            super().__init__()
+            self.article = article
+
+    class Selected(Message):
+        def __init__(self, article: Article) -> None:
+            super().__init__()
+            self.article = article
+
+    class NeedMore(Message):
+        """The list is near the end of what it holds and more stories exist."""
+
+    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.clock = clock
+        self.rows: list[Article] = []
+        self.has_more = False
+        self.empty_message = "No stories here yet."
+        self._asked_more = False
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def current(self) -> Article | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def replace(self, rows: Sequence[Article], has_more: bool, keep: bool = True) -> None:
+        """Show ``rows``; with ``keep`` the highlighted story keeps its place on screen."""
+        old = self.current
+        old_offset = self.cursor - int(self.scroll_y)
+        self.rows = list(rows)
+        self.has_more = has_more
+        self._asked_more = False
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        index = 0
+        if keep and old is not None:
+            index = next((i for i, a in enumerate(self.rows) if a.id == old.id), 0)
+        self.cursor = min(index, max(0, len(self.rows) - 1))
+        if keep and old is not None:
+            self.scroll_to(y=max(0, self.cursor - old_offset), animate=False, immediate=True)
+        else:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        self.refresh()
+
+    def extend(self, rows: Sequence[Article], has_more: bool) -> None:
+        self.rows.extend(rows)
+        self.has_more = has_more
+        self._asked_more = False
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.refresh()
+
+    def update_article(self, article: Article) -> None:
+        for i, row in enumerate(self.rows):
+            if row.id == article.id:
+                self.rows[i] = article
+                self.refresh_line(i - int(self.scroll_y))
+                return
+
+    # -- movement ---------------------------------------------------------------------------
+
+    def move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def move_to(self, index: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, index))
+
+    def action_page(self, direction: int) -> None:
+        self.move(direction * max(1, self.size.height - 1))
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = int(self.scroll_y)
+        height = max(1, self.size.height)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + height:
+            self.scroll_to(y=new - height + 1, animate=False)
+        self.refresh_line(old - top)
+        self.refresh_line(new - top)
+        self._maybe_need_more(new)
+        self.post_message(self.Highlighted(self.current))
+
+    def _maybe_need_more(self, index: int) -> None:
+        if self.has_more and not self._asked_more and index >= len(self.rows) - PREFETCH:
+            self._asked_more = True
+            self.post_message(self.NeedMore())
+
+    def on_click(self, event: Click) -> None:
+        index = int(self.scroll_y) + event.y
+        if 0 <= index < len(self.rows):
+            self.cursor = index
+            self.post_message(self.Selected(self.rows[index]))
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        self._maybe_need_more(int(new) + self.size.height)
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        index = int(self.scroll_y) + y
+        base = self.rich_style
+        if not self.rows:
+            if y == 1:
+                return Strip([Segment(f" {self.empty_message}".ljust(width), base)], width)
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        text = self._row_text(self.rows[index], width)
+        if index == self.cursor:
+            cursor = self.get_component_rich_style("article-list--cursor")
+            if not self.has_focus:
+                cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
+            text.stylize(cursor)
+        segments = list(text.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, base)
+
+    def _row_text(self, article: Article, width: int) -> Text:
+        style = self.get_component_rich_style
+        flags = Text()
+        flags.append("●" if not article.read else " ", style("article-list--badge-unread"))
+        flags.append("★" if article.starred else " ", style("article-list--badge-starred"))
+        flags.append("↻" if article.updated else " ", style("article-list--badge-updated"))
+        feed_width = max(6, min(20, width // 5))
+        when = age(self.clock() - article.published).rjust(4)
+        title_width = max(8, width - feed_width - len(when) - 8)
+        title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
+        feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(" ")
+        text.append_text(flags)
+        text.append(" ")
+        title_style = "article-list--unread" if not article.read else "article-list--read"
+        text.append(_fit(title, title_width), style(title_style))
+        text.append("  ")
+        text.append(_fit(feed, feed_width), style("article-list--feed"))
+        text.append(" ")
+        text.append(when, style("article-list--age"))
+        return text
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to ``width`` cells with an ellipsis, padded to exactly ``width``."""
+    cut = Text(text, no_wrap=True, overflow="ellipsis")
+    cut.truncate(width, overflow="ellipsis", pad=True)
+    return cut.plain

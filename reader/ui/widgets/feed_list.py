@@ -1,0 +1,81 @@
+"""The feeds pane: virtual views (All, Unread, Starred, Updated stories), then folders and feeds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.content import Content
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.core.models import Feed
+from reader.core.safety import sanitize_for_terminal
+
+VIEWS = (
+    ("all", "All"),
+    ("unread", "Unread"),
+    ("starred", "Starred"),
+    ("updated", "Updated stories"),
+)
+
+
+def _line(text: str, count: int | None = None, error: bool = False) -> Content:
+    label = sanitize_for_terminal(text).replace("\n", " ") or "(untitled feed)"
+    parts: list[str | tuple[str, str]] = [label]
+    if count:
+        parts += ["  ", (str(count), "$text-accent")]
+    if error:
+        parts += ["  ", ("!", "bold $text-error")]
+    return Content.assemble(*parts)
+
+
+class FeedList(OptionList):
+    """Option ids: "all", "unread", "starred", "updated" or "feed:<id>"."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.feeds: dict[int, Feed] = {}
+
+    def show_feeds(self, feeds: Sequence[Feed]) -> None:
+        """Rebuild the list, keeping the highlighted entry."""
+        current = self.selected_id
+        self.feeds = {f.id: f for f in feeds}
+        unread = sum(f.unread for f in feeds)
+        options: list[Option | None] = [
+            Option(_line(label, unread if key == "unread" else None), id=key)
+            for key, label in VIEWS
+        ]
+        folder: str | None = None
+        for feed in feeds:
+            if feed.folder != folder and feed.folder:
+                options.append(None)
+                options.append(
+                    Option(Content.styled(feed.folder, "bold $text-muted"), disabled=True)
+                )
+            folder = feed.folder
+            indent = "  " if feed.folder else ""
+            options.append(
+                Option(
+                    _line(indent + feed.title, feed.unread, bool(feed.error)),
+                    id=f"feed:{feed.id}",
+                )
+            )
+        self.set_options(options)
+        self.select_id(current or "all")
+
+    @property
+    def selected_id(self) -> str | None:
+        if self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+    def select_id(self, option_id: str) -> None:
+        try:
+            self.highlighted = self.get_option_index(option_id)
+        except Exception:  # the entry is gone (feed removed): fall back to All
+            self.highlighted = 0
+
+    @property
+    def selected_feed(self) -> Feed | None:
+        key = self.selected_id or ""
+        return self.feeds.get(int(key[5:])) if key.startswith("feed:") else None

@@ -1,0 +1,389 @@
+"""The TUI driven with Pilot: every binding and flow, on a real store (and a loopback server)."""
+
+from __future__ import annotations
+
+import os
+import time
+import webbrowser
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.config import ConfigError, load_config
+from reader.core.store import Store
+from reader.ui.app import NewsroomApp, make_app
+from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+from reader.ui.screens.help import HelpScreen
+from tests.server import LoopbackServer, Route, rss
+from tests.tui_data import demo_store, frozen_clock, hostile_store
+
+WIDE = (160, 48)
+
+
+@pytest.fixture(autouse=True)
+def utc() -> Iterator[None]:
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+    yield
+    if old is None:
+        del os.environ["TZ"]
+    else:
+        os.environ["TZ"] = old
+    time.tzset()
+
+
+@pytest.fixture
+def app(home: Path) -> NewsroomApp:
+    config, store = demo_store(home)
+    return make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and their messages render."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_startup_focus_on_newest_story(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.focused is app.articles
+        newest = app.store.articles(limit=1)[0]
+        assert app.articles.current.id == newest.id
+        assert len(app.articles.rows) == 16
+        assert app.feeds.option_count > 4
+
+
+async def test_navigation_keys(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "down")
+        assert app.articles.cursor == 3
+        await pilot.press("k", "up")
+        assert app.articles.cursor == 1
+        await pilot.press("G")
+        assert app.articles.cursor == 15
+        await pilot.press("g")
+        assert app.articles.cursor == 0
+
+
+async def test_open_marks_read_and_shows_the_story(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        story = app.articles.current
+        assert app.reader.article.id == story.id
+        assert app.store.article(story.id).read
+        assert app.articles.current.read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not app.store.article(story.id).read
+
+
+async def test_star(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        story = app.articles.current
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.store.article(story.id).starred and app.articles.current.starred
+        await pilot.press("s")
+        await settle(pilot)
+        assert not app.store.article(story.id).starred
+
+
+async def test_next_unread_and_space(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        first_unread = next(a for a in app.articles.rows if not a.read)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.reader.article is not None
+        assert app.reader.article.id != first_unread.id or app.articles.cursor > 0
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press("space")
+        assert app.reader.article is not None
+
+
+async def test_feed_selection_mark_all_and_undo(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        assert app.focused is app.reader
+        await pilot.press("tab")
+        assert app.focused is app.feeds
+        app.feeds.select_id(f"feed:{app.store.feeds()[0].id}")
+        feed = app.feeds.selected_feed
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.focused is app.articles
+        assert {a.feed_id for a in app.articles.rows} == {feed.id}
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.store.feed(feed.id) and not app.store.articles(feed_id=feed.id, unread=True)
+        await pilot.press("ctrl+z")
+        await settle(pilot)
+        assert len(app.store.articles(feed_id=feed.id, unread=True)) == 4
+
+
+async def test_mark_all_can_be_declined(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.feeds.select_id(f"feed:{app.store.feeds()[0].id}")
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(app.store.articles(unread=True, limit=100)) == 16
+
+
+async def test_search(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, InputDialog)
+        await pilot.press(*"comet", "enter")
+        await settle(pilot)
+        assert [a.title for a in app.articles.rows] == [
+            "Astronomers spot the return of comet Halvard-Niemi"
+        ]
+        assert "Search: comet" in str(app.articles.border_title)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.articles.rows) == 16
+
+
+async def test_filter_cycle_and_updated_view(home: Path) -> None:
+    # Five minutes into the demo: a headline and two first paragraphs have changed.
+    config, store = demo_store(home)
+    config, store = demo_store(home, elapsed=300)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        store.mark(app.articles.rows[0].id, read=True)
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.filter == "unread" and len(app.articles.rows) == 15
+        await pilot.press("f")
+        await settle(pilot)
+        assert app.filter == "starred" and app.articles.rows == []
+        await pilot.press("f", "f")
+        await settle(pilot)
+        assert app.filter == "all"
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.view == "updated"
+        assert {a.title for a in app.articles.rows} >= {
+            "Carvel and Ostmark agree to share Velm river water in the dry months"
+        }
+        assert all(a.updated for a in app.articles.rows)
+
+
+async def test_add_feed_dialog(home: Path, server: LoopbackServer) -> None:
+    config, store = demo_store(home)
+    server.routes["/harbour.xml"] = Route(
+        rss("Harbour Radio", [{"title": "Tide tables", "guid": "t1", "description": "High."}])
+    )
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, InputDialog)
+        await pilot.press(*server.url("/harbour.xml"), "enter")
+        await settle(pilot)
+        assert any(f.title == "Harbour Radio" for f in store.feeds())
+        assert any(a.title == "Tide tables" for a in app.articles.rows)
+
+
+async def test_help_lists_every_binding(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        descriptions = {description for _, description, _ in app.screen.rows}
+        for needed in ("Refresh", "Refresh all", "Search", "Browser", "Star", "Quit", "Changes"):
+            assert needed in descriptions
+        ids = {b.id for b in NewsroomApp.BINDINGS}
+        assert len(app.screen.rows) >= len(ids)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_keys_can_be_remapped(home: Path) -> None:
+    (home / "config.toml").write_text('[keys]\n"app.search" = "ctrl+f"\n')
+    _, store = demo_store(home)
+    app = make_app(load_config(home), store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, InputDialog)
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert ("^f", "Search") in {(k, d) for k, d, _ in app.screen.rows}
+
+
+def test_unknown_binding_id_is_a_config_error(home: Path) -> None:
+    (home / "config.toml").write_text('[keys]\n"app.serch" = "ctrl+f"\n')
+    _, store = demo_store(home)
+    with pytest.raises(ConfigError, match=r"keys\.app\.serch"):
+        make_app(load_config(home), store)
+
+
+async def test_open_in_browser_goes_through_the_policy(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    # A web browser cannot run here: this is the one thing replaced in these tests.
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
+    config, store = hostile_store(home)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.articles.current.url == "javascript:alert(1)"
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("j", "o")
+        await settle(pilot)
+    assert opened == []
+    config, store = demo_store(home / "demo")
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+    assert opened == [app.store.articles(limit=1)[0].url]
+
+
+async def test_hostile_markup_is_shown_literally(home: Path) -> None:
+    config, store = hostile_store(home)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.click("#articles", offset=(10, 0))
+        await pilot.click("#reader-header", offset=(3, 1))
+        await settle(pilot)
+        assert app.is_running
+        header = str(app.query_one("#reader-header").render())
+        assert "[@click=app.quit]x[/]" in header
+        assert "\x1b" not in header
+
+
+async def test_a_failing_worker_does_not_take_the_app_down(home: Path) -> None:
+    config, _ = demo_store(home)
+
+    class BrokenStore(Store):
+        def search(self, query: str, *, limit: int = 50):  # type: ignore[override]
+            raise RuntimeError("index exploded")
+
+    broken = BrokenStore(config.db_path)
+    app = make_app(config, broken, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"ferry", "enter")
+        await settle(pilot)
+        assert app.is_running
+        assert any("index exploded" in str(n.message) for n in app._notifications)
+        await pilot.press("j")
+        assert app.articles.cursor == 1
+
+
+async def test_refresh_keeps_the_cursor_on_its_story(home: Path, server: LoopbackServer) -> None:
+    items = [
+        {
+            "title": f"Story {n}",
+            "guid": f"g{n}",
+            "description": "d",
+            "pubDate": f"Mon, 02 Nov 2026 {10 + n:02d}:00:00 GMT",
+        }
+        for n in range(5)
+    ]
+    server.routes["/f.xml"] = Route(rss("Wire", items))
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(server.url("/f.xml"))
+    app = make_app(config, store, refresh_on_start=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert len(app.articles.rows) == 5
+        await pilot.press("j", "j")
+        story = app.articles.current
+        newer = [
+            {
+                "title": f"Newer {n}",
+                "guid": f"n{n}",
+                "description": "d",
+                "pubDate": f"Tue, 03 Nov 2026 {10 + n:02d}:00:00 GMT",
+            }
+            for n in range(3)
+        ]
+        server.routes["/f.xml"] = Route(rss("Wire", newer + items))
+        await pilot.press("R")
+        await settle(pilot)
+        assert len(app.articles.rows) == 8
+        assert app.articles.current.id == story.id
+        assert "Refreshed 1 feeds: 3 new" in str(app.query_one("#status").render())
+
+
+async def test_narrow_terminal_reading_pane_takes_over(app: NewsroomApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.reader.display or app.reader.size.width == 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.reader.size.width > 70 and app.articles.size.width == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.articles.size.width > 40 and app.focused is app.articles
+
+
+async def test_diff_placeholder_and_quit(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        assert any("watcher" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_palette_offers_the_actions(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        titles = {c.title for c in app.get_system_commands(app.screen)}
+        assert {"Add feed", "Import OPML", "Export OPML", "Search", "Help"} <= titles
+        assert any("theme" in t.lower() for t in titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "CommandPalette"
+
+
+async def test_import_and_export_from_the_palette(app: NewsroomApp, tmp_path: Path) -> None:
+    target = tmp_path / "out.opml"
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.export_file(str(target))
+        await settle(pilot)
+        assert target.read_text().count("xmlUrl") == 4
+        other = tmp_path / "urls"
+        other.write_text("http://127.0.0.1:9/none.xml\n")
+        app.refresh_on_start = False
+        app.import_file(str(other))
+        await settle(pilot)
+        assert len(app.store.feeds()) == 5

@@ -1,0 +1,71 @@
+"""A frozen newsroom for TUI tests and screenshots: the demo desks at a fixed moment, stored
+through the real parser and store, with stable URLs (no server, so no random port)."""
+
+from __future__ import annotations
+
+import calendar
+from pathlib import Path
+
+from reader.config import Config, load_config
+from reader.core.demo import DESKS, SITE, DemoNewsroom, resolve
+from reader.core.feeds import parse_feed
+from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.store import Store
+
+FROZEN = calendar.timegm((2026, 11, 28, 9, 30, 0))
+BASE = "http://courier.example"
+
+
+def frozen_clock() -> float:
+    return FROZEN
+
+
+def demo_store(home: Path, elapsed: float = 0) -> tuple[Config, Store]:
+    """A home whose store holds the demo desks as they were ``elapsed`` seconds after opening."""
+    config = load_config(home)
+    store = Store(config.db_path)
+    newsroom = DemoNewsroom(start=FROZEN - 60, clock=frozen_clock)
+    newsroom.advance(elapsed)
+    for desk in DESKS:
+        found = resolve(newsroom, desk.path, BASE)
+        assert found is not None
+        parsed = parse_feed(found.body, url=BASE + desk.path, now=FROZEN)
+        feed, _ = store.add_feed(
+            BASE + desk.path, title=f"{desk.name} · {SITE}", folder=desk.folder
+        )
+        store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    store.sync_search_index()
+    return config, store
+
+
+def hostile_store(home: Path) -> tuple[Config, Store]:
+    """Feed text that tries to be markup or terminal control sequences."""
+    config = load_config(home)
+    store = Store(config.db_path)
+    feed, _ = store.add_feed("http://evil.example/feed", title="[/] evil \x1b]0;PWNED\x07 feed")
+    entries = (
+        ParsedEntry(
+            guid="markup",
+            url="javascript:alert(1)",
+            title="[@click=app.quit]x[/] [b]bold?[/b] [/",
+            author="[link=http://x]a[/link]",
+            published=FROZEN - 60,
+            updated=None,
+            summary="Body with [/] and [@click=app.quit]click[/] markup.",
+            content=None,
+        ),
+        ParsedEntry(
+            guid="escapes",
+            url="http://evil.example/\x1b[2J",
+            title="Escapes \x1b]52;c;UFdORUQ=\x07 \x1b[31mREDTEXT \u009b33m C1 \u202eevil bidi",
+            author="\x1b]0;PWNED\x07",
+            published=FROZEN - 120,
+            updated=None,
+            summary="Clear \x1b[2J\x1b[H screen and shift out \x0e here.",
+            content="<p>Content \x1b]0;PWNED\x07 with OSC</p>",
+        ),
+    )
+    parsed = ParsedFeed(title="evil", site_url=None, ttl_minutes=None, entries=entries)
+    store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    store.sync_search_index()
+    return config, store
