@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench screenshots clean
 
 venv: $(STAMP)
 
@@ -25,6 +25,10 @@ test: lint
 
 bench: venv
 	$(BIN)/python bench/refresh.py
+	$(BIN)/python bench/startup.py
+
+screenshots: venv
+	$(BIN)/python docs/screenshots.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache

@@ -591,7 +591,8 @@ class NewsroomApp(App[None]):
         tooltips: dict[tuple[str, str], str] = {}
         for key, active in self.screen.active_bindings.items():
             binding = active.binding
-            if not binding.description:
+            # Ours (they have ids) and the app's own; not the generic scrolling of containers.
+            if not binding.description or not (binding.id or active.node is self):
                 continue
             name = (binding.description, binding.action)
             keys.setdefault(name, []).append(self.get_key_display(binding.with_key(key)))

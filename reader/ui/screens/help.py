@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,10 +24,10 @@ class HelpScreen(ModalScreen[None]):
                 Content("Keys  (escape closes; ctrl+p opens the command palette)"),
                 classes="dialog-title",
             )
-            table: DataTable[Content] = DataTable(cursor_type="row", zebra_stripes=True)
+            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Action", "What it does")
             for key, description, tooltip in self.rows:
-                table.add_row(Content(key), Content(description), Content(tooltip))
+                table.add_row(Text(key), Text(description), Text(tooltip))
             yield table
 
     def action_dismiss(self) -> None:  # type: ignore[override]

@@ -187,7 +187,7 @@ class ArticleList(ScrollView, can_focus=True):
         title_width = max(8, width - feed_width - len(when) - 8)
         title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
         feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
-        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text = Text(no_wrap=True, overflow="ellipsis", end="", style=self.rich_style)
         text.append(" ")
         text.append_text(flags)
         text.append(" ")

@@ -20,13 +20,13 @@ VIEWS = (
 
 
 def _line(text: str, count: int | None = None, error: bool = False) -> Content:
+    """Marks and counts first, so a long title never pushes them out of sight."""
     label = sanitize_for_terminal(text).replace("\n", " ") or "(untitled feed)"
-    parts: list[str | tuple[str, str]] = [label]
-    if count:
-        parts += ["  ", (str(count), "$text-accent")]
-    if error:
-        parts += ["  ", ("!", "bold $text-error")]
-    return Content.assemble(*parts)
+    return Content.assemble(
+        ("!" if error else " ", "bold $text-error"),
+        (f"{count:>5} " if count else "      ", "$text-accent"),
+        label,
+    )
 
 
 class FeedList(OptionList):
@@ -53,10 +53,9 @@ class FeedList(OptionList):
                     Option(Content.styled(feed.folder, "bold $text-muted"), disabled=True)
                 )
             folder = feed.folder
-            indent = "  " if feed.folder else ""
             options.append(
                 Option(
-                    _line(indent + feed.title, feed.unread, bool(feed.error)),
+                    _line(feed.title, feed.unread, bool(feed.error)),
                     id=f"feed:{feed.id}",
                 )
             )
