@@ -387,3 +387,22 @@ async def test_import_and_export_from_the_palette(app: NewsroomApp, tmp_path: Pa
         app.import_file(str(other))
         await settle(pilot)
         assert len(app.store.feeds()) == 5
+
+
+async def test_failing_feed_is_marked_and_its_error_readable(
+    home: Path, server: LoopbackServer
+) -> None:
+    server.routes["/down.xml"] = Route(b"gone", status=500, content_type="text/plain")
+    config = load_config(home)
+    store = Store(config.db_path)
+    feed, _ = store.add_feed(server.url("/down.xml"))
+    app = make_app(config, store, refresh_on_start=True)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        assert any("failed" in str(n.message) for n in app._notifications)
+        app.feeds.focus()
+        app.feeds.select_id(f"feed:{feed.id}")
+        await pilot.pause()
+        option = app.feeds.get_option(f"feed:{feed.id}")
+        assert str(option.prompt).startswith("!")
+        assert "HTTP 500" in str(app.query_one("#status").render())
