@@ -233,10 +233,16 @@ def _article_or_fail(store: Store, article_id: int) -> Article:
 
 
 def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
-    from reader.core.text import html_to_text
+    from reader.core.extract import Extractor
+    from reader.core.fulltext import full_text
 
     a = _article_or_fail(store, args.id)
-    text = html_to_text(a.content) if a.content else a.summary
+    extractor = Extractor()
+    try:
+        story = full_text(store, config, a, extractor)
+    finally:
+        extractor.close()
+    text = story.text
     if args.json:
         _print_json(
             {
@@ -246,7 +252,7 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "author": a.author,
                 "published": _iso(a.published),
                 "text": text,
-                "source": "feed",
+                "source": story.source,
             }
         )
         return 0
@@ -256,6 +262,8 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
     print(style(" · ".join(m for m in meta if m), "2"))
     if a.url:
         print(style(_clean(a.url), "2"))
+    if story.note:
+        print(style(_clean(story.note), "33"))
     print()
     print(sanitize_for_terminal(text))
     return 0

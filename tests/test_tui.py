@@ -406,3 +406,28 @@ async def test_failing_feed_is_marked_and_its_error_readable(
         option = app.feeds.get_option(f"feed:{feed.id}")
         assert str(option.prompt).startswith("!")
         assert "HTTP 500" in str(app.query_one("#status").render())
+
+
+async def test_opening_a_story_brings_its_full_text(home: Path) -> None:
+    from reader.core.demo import DemoServer
+
+    config = load_config(home)
+    store = Store(config.db_path)
+    with DemoServer() as demo:
+        store.add_feeds(demo.feeds())
+        app = make_app(config, store, refresh_on_start=True)
+        async with app.run_test(size=WIDE, notifications=True) as pilot:
+            await settle(pilot)
+            index = next(i for i, a in enumerate(app.articles.rows) if a.title.startswith("Port"))
+            app.articles.move_to(index)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.reader.source == "extracted", [n.message for n in app._notifications]
+            body = app.reader.texts["extracted"].markdown
+            assert "Queues for the bridge buses" in body  # beyond the feed's teaser
+            assert "Trending" not in body and "cookies" not in body
+            await pilot.press("t")
+            assert app.reader.source == "feed"
+            await pilot.press("t")
+            assert app.reader.source == "extracted"
+            assert app.store.page_version(app.reader.article.id) is not None

@@ -91,6 +91,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             title, summary, body, tokenize = 'unicode61 remove_diacritics 2'
         )""",
     ),
+    # 2: the Markdown of extracted page versions, for the reading pane.
+    ("ALTER TABLE versions ADD COLUMN markdown TEXT",),
 )
 
 ARTICLE_COLUMNS = """a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), a.guid,
@@ -393,19 +395,13 @@ class Store:
         now: int,
     ) -> bool:
         """Record a feed-tier change of a known story; returns whether it is a new state."""
-        article_id, old_loose, old_title, old_summary, first_seen, count = row
+        article_id, _, old_title, _, _, _ = row
         seen = conn.execute(
             "SELECT 1 FROM versions WHERE article_id = ? AND source = 'feed' AND loose_hash = ?",
             (article_id, loose),
         ).fetchone()
-        if not seen and count == 1:
-            # The first version lives only in the article row until something changes.
-            old_exact, _ = fingerprints(old_title, old_summary)
-            conn.execute(
-                """INSERT INTO versions (article_id, seq, seen_at, source, title, text,
-                text_hash, loose_hash) VALUES (?, 1, ?, 'feed', ?, ?, ?, ?)""",
-                (article_id, first_seen, old_title, old_summary, old_exact, old_loose),
-            )
+        if not seen:
+            Store._materialize_first_version(conn, article_id)
         kind = "headline" if old_title.strip() != entry.title.strip() else "edit"
         if not seen:
             seq = conn.execute(
@@ -443,6 +439,76 @@ class Store:
             ),
         )
         return not seen
+
+    @staticmethod
+    def _materialize_first_version(conn: sqlite3.Connection, article_id: int) -> None:
+        """The first version lives only in the article row until a second one is stored."""
+        row = conn.execute(
+            "SELECT title, summary, feed_hash, first_seen, version_count FROM articles"
+            " WHERE id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None or row[4] != 1:
+            return
+        title, summary, loose, first_seen, _ = row
+        exact, _ = fingerprints(title, summary)
+        conn.execute(
+            """INSERT INTO versions (article_id, seq, seen_at, source, title, text, text_hash,
+            loose_hash) VALUES (?, 1, ?, 'feed', ?, ?, ?, ?)""",
+            (article_id, first_seen, title, summary, exact, loose),
+        )
+
+    def add_page_version(
+        self,
+        article_id: int,
+        *,
+        title: str,
+        byline: str | None,
+        text: str,
+        markdown: str,
+        extractor: str,
+        etag: str | None,
+        last_modified: str | None,
+        now: int,
+    ) -> None:
+        """Store the text extracted from a story's page as a 'page' version."""
+        exact, loose = fingerprints(title, text)
+        with self._write() as conn:
+            self._materialize_first_version(conn, article_id)
+            conn.execute(
+                """INSERT INTO versions (article_id, seq, seen_at, source, title, byline, text,
+                markdown, text_hash, loose_hash, extractor, etag, last_modified)
+                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?
+                FROM versions WHERE article_id = ?""",
+                (
+                    article_id,
+                    now,
+                    title,
+                    byline,
+                    text,
+                    markdown,
+                    exact,
+                    loose,
+                    extractor,
+                    etag,
+                    last_modified,
+                    article_id,
+                ),
+            )
+            conn.execute(
+                """UPDATE articles SET search_dirty = 1, version_count =
+                (SELECT count(*) FROM versions WHERE article_id = ?) WHERE id = ?""",
+                (article_id, article_id),
+            )
+
+    def page_version(self, article_id: int) -> tuple[str, str, str] | None:
+        """The latest text extracted from the story's page: (text, markdown, extractor)."""
+        rows = self._read(
+            "SELECT text, COALESCE(markdown, text), extractor FROM versions"
+            " WHERE article_id = ? AND source = 'page' ORDER BY seq DESC LIMIT 1",
+            (article_id,),
+        )
+        return rows[0] if rows else None
 
     # -- articles ---------------------------------------------------------------------------
 
@@ -544,7 +610,10 @@ class Store:
                 conn.execute(f"DELETE FROM articles_fts WHERE rowid IN ({marks})", ids)
                 conn.execute(
                     f"""INSERT INTO articles_fts (rowid, title, summary, body)
-                    SELECT id, title, summary, '' FROM articles WHERE id IN ({marks})""",
+                    SELECT id, title, summary, COALESCE((SELECT text FROM versions v
+                        WHERE v.article_id = articles.id AND v.source = 'page'
+                        ORDER BY v.seq DESC LIMIT 1), '')
+                    FROM articles WHERE id IN ({marks})""",
                     ids,
                 )
                 conn.execute(f"UPDATE articles SET search_dirty = 0 WHERE id IN ({marks})", ids)

@@ -20,9 +20,10 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.config import Config, ConfigError
+from reader.core.extract import Extractor
 from reader.core.models import Article, Feed, RefreshStatus
 from reader.core.refresh import refresh_all
 from reader.core.safety import is_safe_url
@@ -31,6 +32,7 @@ from reader.ui.messages import (
     ArticleChanged,
     ArticlesLoaded,
     FeedsLoaded,
+    FullTextLoaded,
     RefreshFinished,
     RefreshProgress,
 )
@@ -109,6 +111,14 @@ class NewsroomApp(App[None]):
             tooltip="Refresh every feed",
         ),
         Binding("a", "add_feed", "Add", id="feeds.add", tooltip="Subscribe to a feed or a site"),
+        Binding(
+            "t",
+            "toggle_text",
+            "Full/feed text",
+            show=False,
+            id="reader.toggle_text",
+            tooltip="Switch the reading pane between the page's full text and the feed's text",
+        ),
         Binding(
             "o",
             "open_browser",
@@ -207,6 +217,7 @@ class NewsroomApp(App[None]):
         self.filter = "all"
         self.search_query: str | None = None
         self.undo_ids: list[int] = []
+        self.extractor = Extractor()
         self.refreshing = False
 
     # -- layout -----------------------------------------------------------------------------
@@ -231,6 +242,9 @@ class NewsroomApp(App[None]):
         if self.refresh_on_start:
             self.refresh_feeds(None)
         self.set_interval(self.refresh_interval, lambda: self.refresh_feeds(None))
+
+    def on_unmount(self) -> None:
+        self.extractor.close()
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -336,8 +350,27 @@ class NewsroomApp(App[None]):
     def open_article(self, article: Article) -> None:
         self.reader.show(article)
         self.screen.add_class("-reading")
+        self.load_full_text(article)
         if not article.read:
             self.mark(article, read=True)
+
+    @work(thread=True, exclusive=True, group="open", exit_on_error=False)
+    def load_full_text(self, article: Article) -> None:
+        """Fetch and extract the page (or read the cache); moving on cancels the wait."""
+        from reader.core.fulltext import full_text
+
+        if get_current_worker().is_cancelled:
+            return
+        full = full_text(self.store, self.config, article, self.extractor)
+        if not get_current_worker().is_cancelled:
+            self.post_message(FullTextLoaded(full))
+
+    def on_full_text_loaded(self, message: FullTextLoaded) -> None:
+        self.reader.show_full(message.full)
+
+    def action_toggle_text(self) -> None:
+        if not self.reader.toggle():
+            self.notify("Only the feed's text is available for this story", timeout=3)
 
     @work(thread=True, group="marks", exit_on_error=False)
     def mark(self, article: Article, read: bool | None = None, starred: bool | None = None) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from reader.core.fulltext import FullText
 from reader.core.models import Article, Feed, RefreshSummary
 
 
@@ -40,3 +41,8 @@ class RefreshFinished(Message):
 @dataclass
 class ArticleChanged(Message):
     article: Article
+
+
+@dataclass
+class FullTextLoaded(Message):
+    full: FullText

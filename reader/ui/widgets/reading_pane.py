@@ -1,4 +1,8 @@
-"""The reading pane: a metadata header and the story as Markdown. Links never open by themselves."""
+"""The reading pane: a metadata header and the story as Markdown. Links never open by themselves.
+
+A story first shows the feed's text, then its full text once the page has been extracted (in a
+worker); `t` switches between the two.
+"""
 
 from __future__ import annotations
 
@@ -10,22 +14,13 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Markdown, Static
 
+from reader.core.fulltext import FullText, feed_text
 from reader.core.models import Article
 from reader.core.safety import sanitize_for_terminal
-from reader.core.text import html_to_markdown, html_to_text
 
 
 def _clean(text: str | None) -> str:
     return sanitize_for_terminal(text or "").replace("\n", " ").strip()
-
-
-def story_markdown(article: Article) -> str:
-    """The feed's own text as Markdown: its full content when it has one, else the summary."""
-    if article.content:
-        markdown = html_to_markdown(sanitize_for_terminal(article.content))
-        if len(html_to_text(article.content)) >= len(article.summary):
-            return markdown
-    return html_to_markdown(sanitize_for_terminal(article.summary).replace("\n\n", "<p>"))
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
@@ -33,28 +28,63 @@ class ReadingPane(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.clock = clock
         self.article: Article | None = None
+        self.texts: dict[str, FullText] = {}
+        self.source = "feed"
+        self.note: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Select a story to read it."), id="reader-header")
         yield Markdown("", id="reader-body", open_links=False)
 
-    def show(self, article: Article) -> None:
+    def show(self, article: Article, loading: bool = True) -> None:
+        """Show the feed's text at once; the full text follows through show_full()."""
         self.article = article
+        self.texts = {"feed": feed_text(article)}
+        self.source = "feed"
+        self.note = "loading the full text…" if loading else None
+        self._render_story()
+        self.scroll_home(animate=False)
+
+    def show_full(self, full: FullText) -> None:
+        if self.article is None or full.article_id != self.article.id:
+            return  # the reader has moved on
+        self.texts[full.source] = full
+        self.note = full.note
+        if full.source == "extracted":
+            self.source = "extracted"
+        self._render_story()
+
+    def toggle(self) -> bool:
+        """Switch between the extracted and the feed text; False when there is no choice."""
+        if len(self.texts) < 2:
+            return False
+        self.source = "feed" if self.source == "extracted" else "extracted"
+        self._render_story()
+        return True
+
+    def _render_story(self) -> None:
+        article = self.article
+        if article is None:
+            return
         when = time.strftime("%a %d %b %Y %H:%M", time.localtime(article.published))
-        meta = " · ".join(
-            x for x in (_clean(article.feed_title), _clean(article.author), when) if x
-        )
-        header = Content.assemble(
+        parts = (_clean(article.feed_title), _clean(article.author), when)
+        meta = " · ".join(part for part in parts if part)
+        label = "full text" if self.source == "extracted" else "feed text"
+        if len(self.texts) > 1:
+            label += " (t: switch)"
+        parts: list[str | tuple[str, str]] = [
             (_clean(article.title) or "(untitled)", "bold"),
             "\n",
             (meta, "$text-muted"),
             "\n",
             (_clean(article.url), "$text-muted italic"),
-        )
+            "\n",
+            (label, "$text-accent"),
+        ]
+        if self.note:
+            parts += [" · ", (_clean(self.note), "$text-warning")]
         if article.updated:
-            header = header.append(
-                Content.styled(f"\n↻ changed since first seen ({article.change_kind})", "$warning")
-            )
-        self.query_one("#reader-header", Static).update(header)
-        self.query_one("#reader-body", Markdown).update(story_markdown(article))
-        self.scroll_home(animate=False)
+            parts += ["\n", (f"↻ changed since first seen ({article.change_kind})", "$warning")]
+        self.query_one("#reader-header", Static).update(Content.assemble(*parts))
+        markdown = sanitize_for_terminal(self.texts[self.source].markdown)
+        self.query_one("#reader-body", Markdown).update(markdown)

@@ -1,0 +1,164 @@
+"""Full article text with trafilatura, in a separate process that can be killed.
+
+A news page can be pathological (megabytes of nested markup, a table with a million columns):
+extraction runs in a worker process with a deadline and an address-space limit. A page that
+exceeds them costs that process, not the app: the pool is rebuilt and the caller gets a reason.
+Options are fixed (``deduplicate=False``: with it, extracting the same HTML twice can differ), and
+the trafilatura version is recorded with every result.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import re
+import resource
+import threading
+from concurrent.futures.process import BrokenProcessPool
+from multiprocessing import resource_tracker
+from dataclasses import dataclass
+
+DEADLINE = 10.0
+MEMORY_MIB = 768
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"^(#{1,6}\s+|[-*+]\s+|>\s*|\d+\.\s+)|[*_`]{1,3}|\\(?=[\\`*_\[\]<>#|~])")
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What a page holds: Markdown for reading, plain paragraphs for comparing and searching."""
+
+    markdown: str
+    text: str
+    title: str | None
+    author: str | None
+    date: str | None
+    sitename: str | None
+    image: str | None
+    extractor: str
+
+
+class ExtractionError(Exception):
+    """The page could not be turned into text; str() is a short reason for people."""
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain paragraphs from trafilatura's Markdown: links keep their words, marks go."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", markdown):
+        lines = [_MARKUP.sub("", _LINK.sub(r"\1", line)).strip() for line in block.splitlines()]
+        paragraph = " ".join(line for line in lines if line)
+        if paragraph:
+            paragraphs.append(paragraph)
+    return "\n\n".join(paragraphs)
+
+
+def _without_title(markdown: str, title: str | None) -> str:
+    """The reading pane shows the title in its header: drop a leading heading that repeats it."""
+    first, _, rest = markdown.partition("\n")
+    if title and first.lstrip("# ").strip() == title.strip() and first.startswith("#"):
+        return rest.lstrip("\n")
+    return markdown
+
+
+def extract_page(html: bytes, url: str) -> Extraction:
+    """Extract in this process (the worker side; call Extractor.extract from elsewhere)."""
+    import trafilatura
+
+    markdown = trafilatura.extract(
+        html,
+        url=url,
+        output_format="markdown",
+        include_comments=False,
+        include_tables=True,
+        include_links=True,
+        deduplicate=False,
+    )
+    if not markdown or not markdown.strip():
+        raise ExtractionError("no article text found on the page")
+    meta = trafilatura.extract_metadata(html, default_url=url)
+    title = meta.title if meta else None
+    markdown = _without_title(markdown.strip(), title)
+    return Extraction(
+        markdown=markdown,
+        text=markdown_to_text(markdown),
+        title=title,
+        author=meta.author if meta else None,
+        date=meta.date if meta else None,
+        sitename=meta.sitename if meta else None,
+        image=meta.image if meta else None,
+        extractor=f"trafilatura {trafilatura.__version__}",
+    )
+
+
+def _limit_memory(mib: int) -> None:
+    limit = mib * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _run(html: bytes, url: str) -> Extraction | str:
+    """Worker entry point: an Extraction, or the reason there is none (never raises)."""
+    try:
+        return extract_page(html, url)
+    except ExtractionError as exc:
+        return str(exc)
+    except MemoryError:
+        return f"the page needs more than {MEMORY_MIB} MiB to extract"
+    except RecursionError:
+        return "the page is nested too deeply"
+    except Exception as exc:  # a parser bug on one page must not break the pool
+        return f"extraction failed ({type(exc).__name__})"
+
+
+class Extractor:
+    """A one-process pool for extraction, rebuilt whenever a page takes its worker down."""
+
+    def __init__(self, deadline: float = DEADLINE, memory_mib: int = MEMORY_MIB) -> None:
+        self.deadline = deadline
+        self.memory_mib = memory_mib
+        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        # Start multiprocessing's resource tracker now, while stderr is still the real one: a
+        # full-screen UI replaces sys.stderr, and the tracker cannot be launched after that.
+        resource_tracker.ensure_running()
+
+    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
+        if self._pool is None:
+            # spawn: the parent may be a threaded TUI, where fork is unsafe.
+            self._pool = concurrent.futures.ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_memory,
+                initargs=(self.memory_mib,),
+            )
+        return self._pool
+
+    def extract(self, html: bytes, url: str) -> Extraction:
+        """Extract ``html`` within the deadline and memory limit, or raise ExtractionError."""
+        with self._lock:  # one page at a time: the pool has one worker, and a kill hits all
+            future = self._executor().submit(_run, html, url)
+            try:
+                result = future.result(timeout=self.deadline)
+            except concurrent.futures.TimeoutError:
+                self._kill()
+                raise ExtractionError(f"extraction took longer than {self.deadline:g} s") from None
+            except BrokenProcessPool:
+                self._kill()
+                raise ExtractionError("the extraction process died on this page") from None
+        if isinstance(result, str):
+            raise ExtractionError(result)
+        return result
+
+    def _kill(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool = None

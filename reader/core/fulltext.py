@@ -1,0 +1,92 @@
+"""A story's full text: the cached extraction, else fetch the page and extract it.
+
+Never less than the feed gave: when the page cannot be fetched or extracted, or yields less text
+than the feed's own content, the feed's text is used and the reason is given in ``note``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from reader.config import Config
+from reader.core.extract import ExtractionError, Extractor
+from reader.core.http import Fetcher, FetchError, FetchLimits
+from reader.core.models import Article
+from reader.core.safety import is_safe_url
+from reader.core.store import Store
+from reader.core.text import html_to_markdown, html_to_text
+
+
+@dataclass(frozen=True, slots=True)
+class FullText:
+    article_id: int
+    source: str  # "extracted" or "feed"
+    markdown: str
+    text: str
+    note: str | None = None
+
+
+def page_limits(config: Config) -> FetchLimits:
+    return FetchLimits(
+        timeout=config.fetch.page_timeout,
+        max_bytes=int(config.fetch.page_max_mib * 1024 * 1024),
+        max_redirects=config.fetch.max_redirects,
+    )
+
+
+def feed_text(article: Article, note: str | None = None) -> FullText:
+    """What the feed itself carries: its full content when longer than the summary."""
+    body = article.content or ""
+    if len(html_to_text(body)) < len(article.summary):
+        body = "<p>" + article.summary.replace("\n\n", "</p><p>") + "</p>"
+    markdown = html_to_markdown(body) if body else ""
+    return FullText(article.id, "feed", markdown, html_to_text(body), note)
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def full_text(store: Store, config: Config, article: Article, extractor: Extractor) -> FullText:
+    """The best text for ``article``; fetches and extracts its page once, then uses the cache."""
+    cached = store.page_version(article.id)
+    if cached is not None:
+        text, markdown, _ = cached
+        return FullText(article.id, "extracted", markdown, text)
+    fallback = feed_text(article)
+    if not article.url or not is_safe_url(article.url):
+        return feed_text(article, "full text unavailable: the story has no web address")
+    feed = store.feed(article.feed_id)
+    # The address policy: a story may live on a private host only if its feed does too.
+    feed_host = urlsplit(feed.url).hostname if feed else None
+
+    async def fetch():
+        async with Fetcher(concurrency=2, per_host=2) as fetcher:
+            return await fetcher.get(
+                article.url,  # type: ignore[arg-type]
+                limits=page_limits(config),
+                private_ok_host=feed_host,
+            )
+
+    try:
+        response = asyncio.run(fetch())
+        extraction = extractor.extract(response.content, response.url)
+    except (FetchError, ExtractionError) as exc:
+        return feed_text(article, f"full text unavailable: {exc}")
+    if _words(extraction.text) < _words(fallback.text):
+        return feed_text(article, "full text unavailable: the page has less text than the feed")
+    store.add_page_version(
+        article.id,
+        title=extraction.title or article.title,
+        byline=extraction.author,
+        text=extraction.text,
+        markdown=extraction.markdown,
+        extractor=extraction.extractor,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        now=int(time.time()),
+    )
+    return FullText(article.id, "extracted", extraction.markdown, extraction.text)
