@@ -15,8 +15,8 @@ import re
 import resource
 import threading
 from concurrent.futures.process import BrokenProcessPool
-from multiprocessing import resource_tracker
 from dataclasses import dataclass
+from multiprocessing import resource_tracker
 
 DEADLINE = 10.0
 MEMORY_MIB = 768
