@@ -21,6 +21,7 @@ from multiprocessing import resource_tracker
 DEADLINE = 10.0
 MEMORY_MIB = 768
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
 _MARKUP = re.compile(r"^(#{1,6}\s+|[-*+]\s+|>\s*|\d+\.\s+)|[*_`]{1,3}|\\(?=[\\`*_\[\]<>#|~])")
 
 
@@ -44,12 +45,17 @@ class ExtractionError(Exception):
 
 def markdown_to_text(markdown: str) -> str:
     """Plain paragraphs from trafilatura's Markdown: links keep their words, marks go."""
-    paragraphs = []
+    paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", markdown):
-        lines = [_MARKUP.sub("", _LINK.sub(r"\1", line)).strip() for line in block.splitlines()]
-        paragraph = " ".join(line for line in lines if line)
-        if paragraph:
-            paragraphs.append(paragraph)
+        current: list[str] = []
+        for line in block.splitlines():
+            if _LIST_ITEM.match(line) and current:  # each list item is a paragraph of its own
+                paragraphs.append(" ".join(current))
+                current = []
+            if cleaned := _MARKUP.sub("", _LINK.sub(r"\1", line)).strip():
+                current.append(cleaned)
+        if current:
+            paragraphs.append(" ".join(current))
     return "\n\n".join(paragraphs)
 
 
