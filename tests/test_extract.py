@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.config import load_config
-from reader.core.extract import ExtractionError, Extractor, markdown_to_text
+from reader.core.extract import ExtractionError, Extractor
 from reader.core.fulltext import full_text
 from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
@@ -49,11 +49,6 @@ def test_metadata_and_markdown(extractor: Extractor) -> None:
     )
     assert "## Shift workers welcome the return" in result.markdown
     assert not result.markdown.startswith("# Night ferry")  # the header shows the title
-
-
-def test_markdown_to_text() -> None:
-    markdown = "## Head\n\nSome *words* and a [link](https://x.org).\n\n- one\n- two\n\n> quote"
-    assert markdown_to_text(markdown) == "Head\n\nSome words and a link.\n\none\n\ntwo\n\nquote"
 
 
 def nested_divs(depth: int) -> bytes:

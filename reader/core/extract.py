@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
-import re
 import resource
 import threading
 from concurrent.futures.process import BrokenProcessPool
@@ -20,9 +19,6 @@ from multiprocessing import resource_tracker
 
 DEADLINE = 10.0
 MEMORY_MIB = 768
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+\.)\s+")
-_MARKUP = re.compile(r"^(#{1,6}\s+|[-*+]\s+|>\s*|\d+\.\s+)|[*_`]{1,3}|\\(?=[\\`*_\[\]<>#|~])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,22 +39,6 @@ class ExtractionError(Exception):
     """The page could not be turned into text; str() is a short reason for people."""
 
 
-def markdown_to_text(markdown: str) -> str:
-    """Plain paragraphs from trafilatura's Markdown: links keep their words, marks go."""
-    paragraphs: list[str] = []
-    for block in re.split(r"\n\s*\n", markdown):
-        current: list[str] = []
-        for line in block.splitlines():
-            if _LIST_ITEM.match(line) and current:  # each list item is a paragraph of its own
-                paragraphs.append(" ".join(current))
-                current = []
-            if cleaned := _MARKUP.sub("", _LINK.sub(r"\1", line)).strip():
-                current.append(cleaned)
-        if current:
-            paragraphs.append(" ".join(current))
-    return "\n\n".join(paragraphs)
-
-
 def _without_title(markdown: str, title: str | None) -> str:
     """The reading pane shows the title in its header: drop a leading heading that repeats it."""
     first, _, rest = markdown.partition("\n")
@@ -67,34 +47,51 @@ def _without_title(markdown: str, title: str | None) -> str:
     return markdown
 
 
+def _front_matter(output: str) -> tuple[dict[str, str], str]:
+    """Split trafilatura's "---" metadata header from the text that follows it."""
+    if not output.startswith("---\n") or "\n---\n" not in output:
+        return {}, output
+    header, body = output[4:].split("\n---\n", 1)
+    fields = {}
+    for line in header.splitlines():
+        key, _, value = line.partition(": ")
+        fields[key.strip()] = value.strip().strip('"')
+    return fields, body
+
+
 def extract_page(html: bytes, url: str) -> Extraction:
-    """Extract in this process (the worker side; call Extractor.extract from elsewhere)."""
+    """Extract in this process (the worker side; call Extractor.extract from elsewhere).
+
+    Two passes over the same page with the same fixed options: plain text (trafilatura's best
+    output for comparing and searching, measured in bench/extraction.py) with the metadata, and
+    Markdown with links for reading.
+    """
     import trafilatura
 
-    markdown = trafilatura.extract(
-        html,
-        url=url,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=True,
-        include_links=True,
-        deduplicate=False,
-    )
-    if not markdown or not markdown.strip():
+    options = {"include_comments": False, "include_tables": True, "deduplicate": False}
+    plain = trafilatura.extract(html, url=url, with_metadata=True, **options)
+    meta, text = _front_matter(plain or "")
+    if not text.strip():
         raise ExtractionError("no article text found on the page")
-    meta = trafilatura.extract_metadata(html, default_url=url)
-    title = meta.title if meta else None
-    markdown = _without_title(markdown.strip(), title)
+    markdown = trafilatura.extract(
+        html, url=url, output_format="markdown", include_links=True, **options
+    )
+    title = meta.get("title") or None
     return Extraction(
-        markdown=markdown,
-        text=markdown_to_text(markdown),
+        markdown=_without_title((markdown or text).strip(), title),
+        text=_tidy(text),
         title=title,
-        author=meta.author if meta else None,
-        date=meta.date if meta else None,
-        sitename=meta.sitename if meta else None,
-        image=meta.image if meta else None,
+        author=meta.get("author") or None,
+        date=meta.get("date") or None,
+        sitename=meta.get("sitename") or None,
+        image=meta.get("image") or None,
         extractor=f"trafilatura {trafilatura.__version__}",
     )
+
+
+def _tidy(text: str) -> str:
+    """One paragraph per line of trafilatura's text, separated by blank lines."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _limit_memory(mib: int) -> None:
