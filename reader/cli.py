@@ -233,11 +233,10 @@ def _article_or_fail(store: Store, article_id: int) -> Article:
 
 
 def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
-    from reader.core.extract import Extractor
-    from reader.core.fulltext import full_text
+    from reader.core.fulltext import full_text, make_extractor
 
     a = _article_or_fail(store, args.id)
-    extractor = Extractor()
+    extractor = make_extractor(config)
     try:
         story = full_text(store, config, a, extractor)
     finally:

@@ -177,3 +177,22 @@ def test_show_json_gives_the_extracted_text(home: Path) -> None:
     story = json.loads(shown.stdout)
     assert story["source"] == "extracted"
     assert "Queues for the bridge buses" in story["text"] and "Trending" not in story["text"]
+
+
+def test_extraction_on_refresh_when_configured(home: Path) -> None:
+    from reader.core.demo import DemoServer
+    from reader.core.refresh import refresh_all
+
+    with DemoServer() as demo:
+        science, city = demo.url("/science/feed.json"), demo.url("/city/atom.xml")
+        (home / "config.toml").write_text(f'[extract]\nfeeds = ["{science}"]\n')
+        config = load_config(home)
+        store = Store(config.db_path)
+        store.add_feeds([(science, None, None), (city, None, None)])
+        refresh_all(store, config)
+    urls = {f.id: f.url for f in store.feeds()}
+    extracted = {
+        urls[a.feed_id]: store.page_version(a.id) is not None for a in store.articles(limit=100)
+    }
+    assert extracted == {science: True, city: False}
+    assert store.search("binoculars")  # the comet story's page text is searchable

@@ -90,3 +90,26 @@ def full_text(store: Store, config: Config, article: Article, extractor: Extract
         now=int(time.time()),
     )
     return FullText(article.id, "extracted", extraction.markdown, extraction.text)
+
+
+def make_extractor(config: Config) -> Extractor:
+    return Extractor(deadline=config.extract.timeout, memory_mib=config.extract.memory_mib)
+
+
+def extract_new_stories(store: Store, config: Config, seen_since: int) -> int:
+    """Extract the stories a refresh brought, where config.toml asks for it; returns how many
+    got their full text."""
+    settings = config.extract
+    if not settings.on_refresh and not settings.feeds:
+        return 0
+    feed_urls = None if settings.on_refresh else list(settings.feeds)
+    stories = store.stories_without_page(seen_since=seen_since, feed_urls=feed_urls)
+    if not stories:
+        return 0
+    extractor = make_extractor(config)
+    try:
+        results = [full_text(store, config, story, extractor) for story in stories]
+    finally:
+        extractor.close()
+    store.sync_search_index()
+    return sum(1 for result in results if result.source == "extracted")

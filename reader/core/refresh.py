@@ -161,6 +161,8 @@ def refresh_all(
 ) -> RefreshSummary:
     """Refresh ``feeds`` (default: every subscription) to completion from synchronous code."""
 
+    started = int(time.time())
+
     async def run() -> list[RefreshResult]:
         results: list[RefreshResult] = []
         async with make_fetcher(config) as fetcher:
@@ -171,4 +173,9 @@ def refresh_all(
                     on_result(result)
         return results
 
-    return summarize(asyncio.run(run()))
+    summary = summarize(asyncio.run(run()))
+    if summary.new:
+        from reader.core.fulltext import extract_new_stories
+
+        extract_new_stories(store, config, started)
+    return summary

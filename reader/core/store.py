@@ -501,6 +501,25 @@ class Store:
                 (article_id, article_id),
             )
 
+    def stories_without_page(
+        self, *, seen_since: int, feed_urls: list[str] | None
+    ) -> list[Article]:
+        """Stories first seen since ``seen_since`` with no extracted text yet (all feeds when
+        ``feed_urls`` is None)."""
+        feeds = ""
+        params: list[object] = [seen_since]
+        if feed_urls is not None:
+            feeds = f"AND f.url IN ({','.join('?' * len(feed_urls))})"
+            params.extend(feed_urls)
+        rows = self._read(
+            f"""SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
+            WHERE a.first_seen >= ? {feeds} AND NOT EXISTS (SELECT 1 FROM versions v
+                WHERE v.article_id = a.id AND v.source = 'page')
+            ORDER BY a.published DESC, a.id DESC""",
+            params,
+        )
+        return [_article(row) for row in rows]
+
     def page_version(self, article_id: int) -> tuple[str, str, str] | None:
         """The latest text extracted from the story's page: (text, markdown, extractor)."""
         rows = self._read(

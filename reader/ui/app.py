@@ -23,7 +23,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.config import Config, ConfigError
-from reader.core.extract import Extractor
+from reader.core.fulltext import make_extractor
 from reader.core.models import Article, Feed, RefreshStatus
 from reader.core.refresh import refresh_all
 from reader.core.safety import is_safe_url
@@ -217,7 +217,7 @@ class NewsroomApp(App[None]):
         self.filter = "all"
         self.search_query: str | None = None
         self.undo_ids: list[int] = []
-        self.extractor = Extractor()
+        self.extractor = make_extractor(config)
         self.refreshing = False
 
     # -- layout -----------------------------------------------------------------------------
