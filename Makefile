@@ -26,6 +26,7 @@ test: lint
 bench: venv
 	$(BIN)/python bench/refresh.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/extraction.py
 
 screenshots: venv
 	$(BIN)/python docs/screenshots.py
