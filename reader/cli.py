@@ -268,6 +268,123 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
+def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.watch import watch_daemon, watch_once
+
+    if not args.once:
+        return watch_daemon(store, config, everything=args.all)
+    summary = watch_once(store, config, everything=args.all)
+    if args.json:
+        _print_json(
+            {
+                "checked": summary.checked,
+                "changed": summary.changed,
+                "unchanged": summary.unchanged,
+                "not_modified": summary.not_modified,
+                "failed": summary.failed,
+            }
+        )
+    else:
+        print(
+            f"{summary.checked} stories checked: {summary.changed} changed,"
+            f" {summary.unchanged} unchanged, {summary.not_modified} not modified,"
+            f" {summary.failed} failed"
+        )
+    return 0
+
+
+def _version_rows(store: Store, article: Article) -> list[dict[str, Any]]:
+    """Every stored version, oldest first, with its change against the previous one."""
+    from reader.core.diff import diff_texts
+
+    versions = store.versions(article.id) or [
+        (1, article.first_seen, "feed", None, article.title, article.summary)
+    ]
+    rows = []
+    previous: dict[str, tuple] = {}
+    for seq, seen_at, source, kind, title, text in versions:
+        before = previous.get(source)
+        diff = diff_texts(before[4], before[5], title, text) if before else None
+        rows.append(
+            {
+                "version": seq,
+                "seen_at": _iso(seen_at),
+                "title": title,
+                "kind": kind,
+                "source": source,
+                "words_added": diff.words_added if diff else 0,
+                "words_removed": diff.words_removed if diff else 0,
+            }
+        )
+        previous[source] = (seq, seen_at, source, kind, title, text)
+    return rows
+
+
+def cmd_history(args: argparse.Namespace, config: Config, store: Store) -> int:
+    article = _article_or_fail(store, args.id)
+    rows = _version_rows(store, article)
+    if args.json:
+        _print_json([{k: v for k, v in row.items() if k != "source"} for row in rows])
+        return 0
+    for row in rows:
+        kind = row["kind"] or ("first seen" if row["version"] == 1 else "baseline")
+        print(
+            f"v{row['version']:<3} {row['seen_at']}  {row['source']:<4}  {kind:<10}"
+            f" +{row['words_added']} -{row['words_removed']}  {_clean(row['title'])}"
+        )
+    return 0
+
+
+def cmd_diff(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.diff import diff_texts
+
+    article = _article_or_fail(store, args.id)
+    versions = {v[0]: v for v in store.versions(article.id)}
+    if len(versions) < 2:
+        raise UsageError(f"article {args.id} has a single version: nothing to compare")
+    latest = max(versions)
+    to = args.to or latest
+    source = versions[to][2] if to in versions else "page"
+    earlier = [seq for seq, v in versions.items() if seq < to and v[2] == source]
+    start = args.from_ or (max(earlier) if earlier else max(seq for seq in versions if seq < to))
+    for seq in (start, to):
+        if seq not in versions:
+            raise UsageError(f"article {args.id} has no version {seq} (1 to {latest})")
+    old, new = versions[start], versions[to]
+    diff = diff_texts(old[4], old[5], new[4], new[5])
+    if args.json:
+        _print_json(
+            {
+                "from": start,
+                "to": to,
+                "title_before": diff.title_before,
+                "title_after": diff.title_after,
+                "added": diff.added,
+                "removed": diff.removed,
+            }
+        )
+        return 0
+    style = _Style(sys.stdout)
+    if diff.title_before != diff.title_after:
+        print(style("- " + _clean(diff.title_before), "31;9"))
+        print(style("+ " + _clean(diff.title_after), "32;1"))
+    else:
+        print(style(_clean(diff.title_after), "1"))
+    print(style(f"version {start} -> {to}", "2"))
+    print()
+    out = []
+    for chunk in diff.chunks:
+        text = sanitize_for_terminal(chunk.text)
+        if chunk.op == "+":
+            out.append(style(text, "32;1") if style.on else "{+" + text + "+}")
+        elif chunk.op == "-":
+            out.append(style(text, "31;9") if style.on else "[-" + text + "-]")
+        else:
+            out.append(text)
+    print(" ".join(out).replace(" \n\n ", "\n\n"))
+    return 0
+
+
 def cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
     read = True if args.read else False if args.unread else None
     starred = True if args.star else False if args.unstar else None
@@ -362,6 +479,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("search", cmd_search, "full-text search, best match first")
     p.add_argument("query", metavar="QUERY")
     p.add_argument("--limit", type=_positive, default=50, metavar="N")
+    json_flag(p)
+    p = command("watch", cmd_watch, "watch stories for changes (a daemon without --once)")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--all", action="store_true", help="check every story in its window now")
+    json_flag(p)
+    p = command("history", cmd_history, "a story's stored versions, oldest first")
+    p.add_argument("id", type=int, metavar="ID")
+    json_flag(p)
+    p = command("diff", cmd_diff, "what changed in a story (default: previous vs latest)")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--from", dest="from_", type=_positive, metavar="N")
+    p.add_argument("--to", type=_positive, metavar="M")
     json_flag(p)
     p = command("mark", cmd_mark, "mark a story read, unread, starred or unstarred")
     p.add_argument("id", type=int, metavar="ID")

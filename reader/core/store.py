@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from reader.core.diff import classify
 from reader.core.models import Article, Feed, ParsedEntry, ParsedFeed
 from reader.core.text import fingerprints
 
@@ -93,6 +94,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 2: the Markdown of extracted page versions, for the reading pane.
     ("ALTER TABLE versions ADD COLUMN markdown TEXT",),
+    # 3: the story watcher's schedule, and stories whose page has gone.
+    (
+        "ALTER TABLE articles ADD COLUMN watch_next_at INTEGER",
+        "ALTER TABLE articles ADD COLUMN removed_at INTEGER",
+        "CREATE INDEX articles_watch ON articles (watch_next_at)",
+    ),
 )
 
 ARTICLE_COLUMNS = """a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), a.guid,
@@ -289,6 +296,10 @@ class Store:
                 (now, next_check_at, message, now, feed_id),
             )
 
+    def next_check_at(self, feed_id: int) -> int | None:
+        rows = self._read("SELECT next_check_at FROM feeds WHERE id = ?", (feed_id,))
+        return rows[0][0] if rows else None
+
     def error_count(self, feed_id: int) -> int:
         rows = self._read("SELECT error_count FROM feeds WHERE id = ?", (feed_id,))
         return rows[0][0] if rows else 0
@@ -395,14 +406,14 @@ class Store:
         now: int,
     ) -> bool:
         """Record a feed-tier change of a known story; returns whether it is a new state."""
-        article_id, _, old_title, _, _, _ = row
+        article_id, _, old_title, old_summary, _, _ = row
         seen = conn.execute(
             "SELECT 1 FROM versions WHERE article_id = ? AND source = 'feed' AND loose_hash = ?",
             (article_id, loose),
         ).fetchone()
         if not seen:
             Store._materialize_first_version(conn, article_id)
-        kind = "headline" if old_title.strip() != entry.title.strip() else "edit"
+        kind = classify(old_title, old_summary, entry.title, entry.summary)
         if not seen:
             seq = conn.execute(
                 "SELECT COALESCE(max(seq), 0) + 1 FROM versions WHERE article_id = ?",
@@ -470,19 +481,22 @@ class Store:
         etag: str | None,
         last_modified: str | None,
         now: int,
+        kind: str | None = None,
     ) -> None:
-        """Store the text extracted from a story's page as a 'page' version."""
+        """Store the text extracted from a story's page as a 'page' version; with a ``kind``
+        it is a real change and the story is flagged."""
         exact, loose = fingerprints(title, text)
         with self._write() as conn:
             self._materialize_first_version(conn, article_id)
             conn.execute(
-                """INSERT INTO versions (article_id, seq, seen_at, source, title, byline, text,
-                markdown, text_hash, loose_hash, extractor, etag, last_modified)
-                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?
+                """INSERT INTO versions (article_id, seq, seen_at, source, kind, title, byline,
+                text, markdown, text_hash, loose_hash, extractor, etag, last_modified)
+                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
                 FROM versions WHERE article_id = ?""",
                 (
                     article_id,
                     now,
+                    kind,
                     title,
                     byline,
                     text,
@@ -496,9 +510,61 @@ class Store:
                 ),
             )
             conn.execute(
-                """UPDATE articles SET search_dirty = 1, version_count =
-                (SELECT count(*) FROM versions WHERE article_id = ?) WHERE id = ?""",
-                (article_id, article_id),
+                """UPDATE articles SET search_dirty = 1,
+                changed_at = CASE WHEN ? IS NULL THEN changed_at ELSE ? END,
+                change_kind = COALESCE(?, change_kind),
+                version_count = (SELECT count(*) FROM versions WHERE article_id = ?)
+                WHERE id = ?""",
+                (kind, now, kind, article_id, article_id),
+            )
+
+    def record_removed(self, article_id: int, *, now: int) -> None:
+        """The story's page is gone (404/410): one 'removed' version, flagged once."""
+        with self._write() as conn:
+            self._materialize_first_version(conn, article_id)
+            title = conn.execute("SELECT title FROM articles WHERE id = ?", (article_id,))
+            conn.execute(
+                """INSERT INTO versions (article_id, seq, seen_at, source, kind, title, text,
+                text_hash, loose_hash)
+                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', 'removed', ?, '', '', ''
+                FROM versions WHERE article_id = ?""",
+                (article_id, now, title.fetchone()[0], article_id),
+            )
+            conn.execute(
+                """UPDATE articles SET removed_at = ?, changed_at = ?, change_kind = 'removed',
+                version_count = (SELECT count(*) FROM versions WHERE article_id = ?)
+                WHERE id = ?""",
+                (now, now, article_id, article_id),
+            )
+
+    def page_versions(self, article_id: int) -> list[tuple]:
+        """Page versions newest first: (seq, title, text, loose_hash, extractor, etag,
+        last_modified)."""
+        return self._read(
+            "SELECT seq, title, text, loose_hash, extractor, etag, last_modified FROM versions"
+            " WHERE article_id = ? AND source = 'page' AND kind IS NOT 'removed'"
+            " ORDER BY seq DESC",
+            (article_id,),
+        )
+
+    def watch_due(self, *, now: int, since: int, everything: bool) -> list[Article]:
+        """Stories the watcher should check: changed or published after ``since``, with a web
+        address, not removed, and due (or all of them with ``everything``)."""
+        due = "" if everything else "AND (a.watch_next_at IS NULL OR a.watch_next_at <= ?)"
+        params: list[object] = [since] + ([] if everything else [now])
+        rows = self._read(
+            f"""SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
+            WHERE max(COALESCE(a.changed_at, 0), a.published) >= ? AND a.url IS NOT NULL
+            AND a.removed_at IS NULL {due}
+            ORDER BY a.watch_next_at IS NOT NULL, a.watch_next_at, a.published DESC""",
+            params,
+        )
+        return [_article(row) for row in rows]
+
+    def schedule_watch(self, article_id: int, next_at: int | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE articles SET watch_next_at = ? WHERE id = ?", (next_at, article_id)
             )
 
     def stories_without_page(
@@ -577,10 +643,12 @@ class Store:
     ) -> bool:
         """Set read and/or starred; returns False when there is no such article."""
         with self._write() as conn:
+            # Reading a story remembers which version was read: the base of "what changed".
             cur = conn.execute(
-                "UPDATE articles SET read = COALESCE(?, read), starred = COALESCE(?, starred)"
+                "UPDATE articles SET read = COALESCE(?, read), starred = COALESCE(?, starred),"
+                " read_version = CASE WHEN ? THEN version_count ELSE read_version END"
                 " WHERE id = ?",
-                (read, starred, article_id),
+                (read, starred, bool(read), article_id),
             )
             return cur.rowcount == 1
 
@@ -601,6 +669,11 @@ class Store:
             conn.executemany(
                 "UPDATE articles SET read = 0 WHERE id = ?", ((i,) for i in article_ids)
             )
+
+    def read_version(self, article_id: int) -> int | None:
+        """How many versions the story had when the user last read it."""
+        rows = self._read("SELECT read_version FROM articles WHERE id = ?", (article_id,))
+        return rows[0][0] if rows else None
 
     def versions(self, article_id: int) -> list[tuple]:
         """Stored versions oldest first: (seq, seen_at, source, kind, title, text)."""

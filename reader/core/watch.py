@@ -1,0 +1,216 @@
+"""The story update watcher: re-check recent stories' pages and store every real change.
+
+Schedule by time since the story last changed (news changes most in its first hours): every 15
+minutes for 3 hours, hourly to a day, every 6 hours to a week, then stop; a change starts the
+clock again. Stories that say more is coming are checked twice as often and twice as long.
+
+A check is a conditional GET of the page (304 costs nothing), then extraction and comparison by
+fingerprint. Nothing is flagged for a cosmetic change, a state seen before (flip-flops), an empty
+or much shorter page (paywalls, error pages), an HTTP error or an extractor upgrade. A page that
+turns 404/410 is recorded once as "removed".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from reader.config import Config
+from reader.core.diff import classify
+from reader.core.extract import Extraction, ExtractionError, Extractor
+from reader.core.fulltext import make_extractor, page_limits
+from reader.core.http import Fetcher, FetchError, Response
+from reader.core.models import Article
+from reader.core.refresh import make_fetcher
+from reader.core.store import Store
+from reader.core.text import fingerprints
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+SCHEDULE = ((3 * HOUR, 15 * MINUTE), (DAY, HOUR), (7 * DAY, 6 * HOUR))
+DEVELOPING = re.compile(
+    r"developing story|will be updated|we will update|more to follow|breaking news|"
+    r"this is a breaking",
+    re.IGNORECASE,
+)
+SHORTER = 0.5  # a page with less than half the words of the last version is not news
+
+
+@dataclass(frozen=True, slots=True)
+class WatchSummary:
+    checked: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    changed_ids: tuple[int, ...] = ()
+
+
+def interval(quiet_for: float, developing: bool) -> int | None:
+    """Seconds until the next check of a story unchanged for ``quiet_for`` seconds; None: stop."""
+    scale = 2 if developing else 1
+    for until, every in SCHEDULE:
+        if quiet_for < until * scale:
+            return every // scale
+    return None
+
+
+def _next_check(now: int, quiet_for: float, developing: bool) -> int | None:
+    wait = interval(quiet_for, developing)
+    return None if wait is None else now + int(wait * random.uniform(0.9, 1.1))
+
+
+class Watcher:
+    """One watch pass over the due stories, with one fetcher and one extractor."""
+
+    def __init__(self, store: Store, config: Config, extractor: Extractor) -> None:
+        self.store = store
+        self.config = config
+        self.extractor = extractor
+
+    def run(self, *, everything: bool = False) -> WatchSummary:
+        now = int(time.time())
+        window = now - 2 * SCHEDULE[-1][0]
+        stories = self.store.watch_due(now=now, since=window, everything=everything)
+        results = asyncio.run(self._all(stories, now)) if stories else []
+        pairs = zip(stories, results, strict=True)
+        changed = tuple(article.id for article, status in pairs if status == "changed")
+        if changed:
+            self.store.sync_search_index()
+        return WatchSummary(
+            checked=len(results),
+            changed=len(changed),
+            unchanged=results.count("unchanged"),
+            not_modified=results.count("not_modified"),
+            failed=results.count("failed"),
+            changed_ids=changed,
+        )
+
+    async def _all(self, stories: list[Article], now: int) -> list[str]:
+        async with make_fetcher(self.config) as fetcher:
+            return list(await asyncio.gather(*(self._check(fetcher, a, now) for a in stories)))
+
+    async def _check(self, fetcher: Fetcher, article: Article, now: int) -> str:
+        pages = await asyncio.to_thread(self.store.page_versions, article.id)
+        latest = pages[0] if pages else None
+        feed = await asyncio.to_thread(self.store.feed, article.feed_id)
+        last_change = article.changed_at or article.published
+        developing = bool(latest and DEVELOPING.search(latest[2]))
+        status = "failed"
+        try:
+            response = await fetcher.get(
+                article.url or "",
+                limits=page_limits(self.config),
+                etag=latest[5] if latest else None,
+                last_modified=latest[6] if latest else None,
+                private_ok_host=urlsplit(feed.url).hostname if feed else None,
+            )
+        except FetchError as exc:
+            if exc.status in (404, 410):
+                await asyncio.to_thread(self.store.record_removed, article.id, now=now)
+                await asyncio.to_thread(self.store.schedule_watch, article.id, None)
+                return "changed"
+            retry = now + int(exc.retry_after) if exc.retry_after else None
+            await asyncio.to_thread(
+                self.store.schedule_watch,
+                article.id,
+                retry or _next_check(now, now - last_change, developing),
+            )
+            return "failed"
+        if response.not_modified:
+            status = "not_modified"
+        else:
+            try:
+                extraction = await asyncio.to_thread(
+                    self.extractor.extract, response.content, response.url
+                )
+            except ExtractionError:
+                extraction = None
+            if extraction is not None:
+                status = await asyncio.to_thread(
+                    self._compare, article, pages, extraction, response, now
+                )
+        if status == "changed":
+            last_change = now
+        await asyncio.to_thread(
+            self.store.schedule_watch, article.id, _next_check(now, now - last_change, developing)
+        )
+        return status
+
+    def _compare(
+        self,
+        article: Article,
+        pages: list[tuple],
+        extraction: Extraction,
+        response: Response,
+        now: int,
+    ) -> str:
+        title = extraction.title or article.title
+        _, loose = fingerprints(title, extraction.text)
+        store_version = {
+            "title": title,
+            "byline": extraction.author,
+            "text": extraction.text,
+            "markdown": extraction.markdown,
+            "extractor": extraction.extractor,
+            "etag": response.etag,
+            "last_modified": response.last_modified,
+            "now": now,
+        }
+        if not pages:  # the first look at the page is the baseline, not a change
+            self.store.add_page_version(article.id, **store_version)
+            return "unchanged"
+        _, old_title, old_text, old_loose, old_extractor, _, _ = pages[0]
+        if loose == old_loose or any(loose == page[3] for page in pages):
+            return "unchanged"  # cosmetic, or a state seen before
+        if len(extraction.text.split()) < SHORTER * len(old_text.split()):
+            return "unchanged"  # a paywall or an error page, not the story
+        if extraction.extractor != old_extractor:
+            # A new extractor reads the same page differently: a new baseline, not news.
+            self.store.add_page_version(article.id, **store_version)
+            return "unchanged"
+        kind = classify(old_title, old_text, title, extraction.text)
+        self.store.add_page_version(article.id, kind=kind, **store_version)
+        return "changed"
+
+
+def watch_once(store: Store, config: Config, *, everything: bool = False) -> WatchSummary:
+    """One pass with its own extractor process (the CLI's `watch --once`)."""
+    extractor = make_extractor(config)
+    try:
+        return Watcher(store, config, extractor).run(everything=everything)
+    finally:
+        extractor.close()
+
+
+def watch_daemon(store: Store, config: Config, *, everything: bool = False) -> int:
+    """Refresh feeds when due and watch stories until SIGINT or SIGTERM; returns an exit code.
+
+    Safe beside the TUI: both write the same database through short IMMEDIATE transactions.
+    """
+    import signal
+    import threading
+
+    from reader.core.refresh import refresh_all
+
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    extractor = make_extractor(config)
+    watcher = Watcher(store, config, extractor)
+    try:
+        while not stop.is_set():
+            now = int(time.time())
+            due = [f for f in store.feeds() if (store.next_check_at(f.id) or 0) <= now]
+            if due:
+                refresh_all(store, config, due)
+            if not stop.is_set():
+                watcher.run(everything=everything)
+                everything = False
+            stop.wait(60)
+    finally:
+        extractor.close()
+    return 0

@@ -1,0 +1,250 @@
+"""The story watcher against a loopback newsroom whose pages change under test control."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reader.config import load_config
+from reader.core.diff import classify, diff_texts
+from reader.core.extract import Extractor
+from reader.core.refresh import refresh_all
+from reader.core.store import Store
+from reader.core.watch import Watcher, interval
+from tests.server import LoopbackServer, Route, rss
+
+NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
+BASE_PARAGRAPHS = [
+    "The harbour board met on Tuesday to decide the future of the old lighthouse on the point.",
+    "Members heard from engineers who said the tower needs urgent repairs to its foundations.",
+    "A decision on funding is expected later this month after a public consultation.",
+]
+
+
+def page(title: str, paragraphs: list[str], stamp: str = "") -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>{title}</h1><p class='stamp'>{stamp}</p>{body}</article>"
+        "<footer>Harbour Times, all rights reserved</footer></body></html>"
+    ).encode()
+
+
+class Newsroom:
+    """One story with a feed entry and a page, both editable."""
+
+    def __init__(self, server: LoopbackServer) -> None:
+        self.server = server
+        self.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS)
+        self.set_feed("Lighthouse future in doubt")
+
+    def set_page(self, title: str, paragraphs: list[str], stamp: str = "", status: int = 200):
+        self.server.routes["/story"] = Route(
+            page(title, paragraphs, stamp), status=status, content_type="text/html"
+        )
+
+    def set_feed(self, title: str, teaser: str = "The board met on Tuesday.") -> None:
+        item = {
+            "title": title,
+            "guid": "s1",
+            "link": self.server.url("/story"),
+            "description": teaser,
+            "pubDate": time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() - 600)),
+        }
+        self.server.routes["/feed.xml"] = Route(rss("Harbour Times", [item]))
+
+
+@pytest.fixture
+def newsroom(server: LoopbackServer) -> Newsroom:
+    return Newsroom(server)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Iterator[Extractor]:
+    ex = Extractor()
+    yield ex
+    ex.close()
+
+
+@pytest.fixture
+def watch(home: Path, newsroom: Newsroom, extractor: Extractor):
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(newsroom.server.url("/feed.xml"))
+    refresh_all(store, config)
+    watcher = Watcher(store, config, extractor)
+    baseline = watcher.run(everything=True)
+    assert (baseline.checked, baseline.changed) == (1, 0)
+
+    def again():
+        return watcher.run(everything=True)
+
+    again.store = store  # type: ignore[attr-defined]
+    return again
+
+
+def story(watch) -> object:
+    return watch.store.articles()[0]
+
+
+def test_nothing_changed_costs_a_304(watch, newsroom: Newsroom) -> None:
+    summary = watch()
+    assert (summary.checked, summary.not_modified, summary.changed) == (1, 1, 0)
+    assert newsroom.server.statuses[-1] == ("/story", 304)
+
+
+def test_a_paragraph_added_is_an_update(watch, newsroom: Newsroom) -> None:
+    added = "Update: the board has voted to fund the repairs in full, its chair said."
+    newsroom.set_page("Lighthouse future in doubt", [*BASE_PARAGRAPHS, added])
+    summary = watch()
+    assert summary.changed == 1
+    article = story(watch)
+    assert article.updated and article.change_kind == "update"
+    assert watch.store.articles(updated=True)[0].id == article.id
+
+
+def test_a_headline_change(watch, newsroom: Newsroom) -> None:
+    newsroom.set_page("Lighthouse saved by board vote", BASE_PARAGRAPHS)
+    assert watch().changed == 1
+    assert story(watch).change_kind == "headline"
+
+
+def test_a_correction(watch, newsroom: Newsroom) -> None:
+    fix = "Correction: An earlier version of this article misstated the day of the meeting."
+    newsroom.set_page("Lighthouse future in doubt", [*BASE_PARAGRAPHS, fix])
+    assert watch().changed == 1
+    assert story(watch).change_kind == "correction"
+
+
+def test_only_a_relative_timestamp_is_not_news(watch, newsroom: Newsroom) -> None:
+    for minutes in (3, 4, 17):
+        newsroom.set_page(
+            "Lighthouse future in doubt", BASE_PARAGRAPHS, stamp=f"Updated {minutes} minutes ago"
+        )
+        summary = watch()
+        assert summary.changed == 0 and summary.not_modified == 0
+    assert not story(watch).updated
+
+
+def test_flip_flop_alerts_once(watch, newsroom: Newsroom) -> None:
+    changes = []
+    for title in (
+        "Version B of the headline",
+        "Lighthouse future in doubt",
+        "Version B of the headline",
+    ):
+        newsroom.set_page(title, BASE_PARAGRAPHS)
+        changes.append(watch().changed)
+    assert changes == [1, 0, 0]
+
+
+def test_removed_once(watch, newsroom: Newsroom) -> None:
+    newsroom.set_page("gone", [], status=404)
+    assert watch().changed == 1
+    article = story(watch)
+    assert article.change_kind == "removed"
+    assert watch().checked == 0  # a removed story is no longer watched
+
+
+def test_paywall_or_error_page_is_not_news(watch, newsroom: Newsroom) -> None:
+    newsroom.set_page("Subscribe to read", ["Subscribe to keep reading."])
+    assert watch().changed == 0
+    newsroom.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS, status=500)
+    summary = watch()
+    assert (summary.changed, summary.failed) == (0, 1)
+
+
+def test_feed_only_change(home: Path, watch, newsroom: Newsroom) -> None:
+    newsroom.set_feed("Lighthouse future in doubt", "The board met on Tuesday and Wednesday.")
+    summary = refresh_all(watch.store, load_config(home))
+    assert summary.updated == 1
+    assert story(watch).updated
+
+
+def test_change_after_reading_keeps_the_read_version(watch, newsroom: Newsroom) -> None:
+    article = story(watch)
+    watch.store.mark(article.id, read=True)
+    read_at = watch.store.read_version(article.id)
+    newsroom.set_page("Lighthouse future in doubt", [*BASE_PARAGRAPHS, "A new paragraph here."])
+    watch()
+    assert watch.store.read_version(article.id) == read_at
+    assert story(watch).versions == read_at + 1
+
+
+def test_cli_history_and_diff(home: Path, watch, newsroom: Newsroom) -> None:
+    newsroom.set_page("Lighthouse saved", [*BASE_PARAGRAPHS[:2], "The board voted to fund it."])
+    watch()
+    article = story(watch)
+
+    def cli(*args: str):
+        out = subprocess.run([NEWSROOM, "--home", str(home), *args], capture_output=True)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+
+    history = cli("history", str(article.id), "--json")
+    assert [h["version"] for h in history] == [1, 2, 3]
+    assert set(history[0]) == {
+        "version",
+        "seen_at",
+        "title",
+        "kind",
+        "words_added",
+        "words_removed",
+    }
+    assert history[-1]["kind"] == "headline" and history[-1]["words_added"] > 0
+    diff = cli("diff", str(article.id), "--json")
+    assert (diff["from"], diff["to"]) == (2, 3)
+    assert diff["title_before"] == "Lighthouse future in doubt"
+    assert diff["title_after"] == "Lighthouse saved"
+    assert any("voted to fund" in run for run in diff["added"])
+    assert any("consultation" in run for run in diff["removed"])
+    assert cli("articles", "--updated", "--json")[0]["versions"] == 3
+
+
+def test_schedule() -> None:
+    assert interval(60, False) == 15 * 60
+    assert interval(5 * 3600, False) == 3600
+    assert interval(3 * 86400, False) == 6 * 3600
+    assert interval(8 * 86400, False) is None
+    assert interval(8 * 86400, True) == 3 * 3600  # developing stories: longer and more often
+
+
+def test_diff_and_classify() -> None:
+    d = diff_texts("T", "One two three.\n\nFour five.", "T", "One two four.\n\nFour five.")
+    assert (d.added, d.removed) == (["four."], ["three."])
+    assert classify("T", "a\n\nb", "T", "a\n\nb\n\nc") == "update"
+    assert classify("T", "a b", "T", "a c") == "edit"
+
+
+def test_daemon_stops_cleanly_beside_writers(home: Path, newsroom: Newsroom) -> None:
+    subprocess.run(
+        [NEWSROOM, "--home", str(home), "add", newsroom.server.url("/feed.xml")],
+        check=True,
+        capture_output=True,
+    )
+    daemon = subprocess.Popen(
+        [NEWSROOM, "--home", str(home), "watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    try:
+        for n in range(6):  # a TUI-like writer at the same time
+            for args in (("refresh", "--json"), ("mark", "1", "--read" if n % 2 else "--unread")):
+                done = subprocess.run([NEWSROOM, "--home", str(home), *args], capture_output=True)
+                assert done.returncode == 0, done.stderr
+        time.sleep(1)
+        daemon.send_signal(signal.SIGTERM)
+        started = time.monotonic()
+        _, err = daemon.communicate(timeout=10)
+        assert time.monotonic() - started < 5
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert daemon.returncode == 0, err
+    assert b"Traceback" not in err
