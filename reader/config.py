@@ -48,6 +48,12 @@ class ExtractConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchConfig:
+    in_tui: bool = True  # run the story watcher in the background of the TUI
+    every_minutes: float = 5.0  # how often the TUI looks for stories due a check
+
+
+@dataclass(frozen=True, slots=True)
 class TuiConfig:
     refresh_on_start: bool = True
     theme: str = "textual-dark"
@@ -61,6 +67,7 @@ class Config:
     refresh: RefreshConfig = field(default_factory=RefreshConfig)
     tui: TuiConfig = field(default_factory=TuiConfig)
     extract: ExtractConfig = field(default_factory=ExtractConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
     # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
     keys: dict[str, str] = field(default_factory=dict)
 
@@ -102,6 +109,7 @@ _SECTIONS: dict[str, type] = {
     "refresh": RefreshConfig,
     "tui": TuiConfig,
     "extract": ExtractConfig,
+    "watch": WatchConfig,
 }
 
 

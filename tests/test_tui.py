@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
 import webbrowser
@@ -352,15 +353,50 @@ async def test_narrow_terminal_reading_pane_takes_over(app: NewsroomApp) -> None
         assert app.articles.size.width > 40 and app.focused is app.articles
 
 
-async def test_diff_placeholder_and_quit(app: NewsroomApp) -> None:
+async def test_diff_view_and_quit(home: Path) -> None:
+    from reader.ui.screens.diff import DiffScreen, DiffView
+
+    demo_store(home)
+    config, store = demo_store(home, elapsed=300)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        headline = next(i for i, a in enumerate(app.articles.rows) if a.change_kind == "headline")
+        app.articles.move_to(headline)
         await pilot.press("d")
-        await pilot.pause()
-        assert any("watcher" in str(n.message) for n in app._notifications)
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        shown = str(app.screen.query_one(DiffView).render())
+        assert "Neighbours reopen talks over the Velm river dam" in shown
+        assert "Carvel and Ostmark agree to share Velm river water" in shown
+        await pilot.press("escape")
+        await pilot.press("g")  # a story that never changed
+        app.articles.move_to(len(app.articles.rows) - 1)
+        await pilot.press("f")
+        await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_diff_base_is_the_version_read(home: Path) -> None:
+    from reader.ui.screens.diff import DiffScreen
+
+    config, store = demo_store(home)
+    dam = next(a for a in store.articles() if a.title.startswith("Neighbours"))
+    store.mark(dam.id, read=True)  # read at version 1
+    demo_store(home, elapsed=100)  # headline changes: version 2 (feed)
+    store.sync_search_index()
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.articles.move_to(next(i for i, a in enumerate(app.articles.rows) if a.id == dam.id))
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        assert app.screen.base == 1
 
 
 async def test_palette_offers_the_actions(app: NewsroomApp) -> None:
@@ -431,3 +467,28 @@ async def test_opening_a_story_brings_its_full_text(home: Path) -> None:
             await pilot.press("t")
             assert app.reader.source == "extracted"
             assert app.store.page_version(app.reader.article.id) is not None
+
+
+async def test_watcher_in_the_background_notifies_a_read_story(
+    home: Path, server: LoopbackServer
+) -> None:
+    from reader.core.watch import watch_once
+    from tests.test_watch import BASE_PARAGRAPHS, Newsroom
+
+    newsroom = Newsroom(server)
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(server.url("/feed.xml"))
+    app = make_app(config, store, refresh_on_start=True)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        # The baseline page version, from a thread as the watcher runs in the app.
+        await asyncio.to_thread(watch_once, store, config, everything=True)
+        await pilot.press("enter")  # read it
+        await settle(pilot)
+        newsroom.set_page("Lighthouse saved", [*BASE_PARAGRAPHS, "The board voted yes."])
+        store.schedule_watch(app.articles.current.id, 0)
+        app.watch_stories()
+        await settle(pilot)
+        assert any("A story you read has changed" in str(n.message) for n in app._notifications)
+        assert app.articles.current.updated and app.articles.current.change_kind == "headline"

@@ -110,6 +110,11 @@ FEED_COLUMNS = """f.id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url
     f.site_url, f.etag, f.last_modified, f.error, f.error_count"""
 
 
+def page_key(article: Article, updated: bool = False) -> tuple[int, int]:
+    """The keyset position of ``article`` in Store.articles(updated=...)."""
+    return (article.changed_at or 0, article.id) if updated else (article.published, article.id)
+
+
 class StoreError(Exception):
     """The database cannot be used; str() is one line for people."""
 
@@ -607,7 +612,8 @@ class Store:
         limit: int = 50,
         before: tuple[int, int] | None = None,
     ) -> list[Article]:
-        """Newest first; pass the last row's (published, id) as ``before`` for the next page."""
+        """Newest first (by last change for ``updated``); pass the last row's key (see
+        page_key) as ``before`` for the next page."""
         where: list[str] = []
         params: list[object] = []
         if feed_id is not None:
@@ -619,13 +625,14 @@ class Store:
             where.append("a.starred = 1")
         if updated:
             where.append("a.changed_at IS NOT NULL")
+        key = "a.changed_at" if updated else "a.published"
         if before is not None:
-            where.append("(a.published, a.id) < (?, ?)")
+            where.append(f"({key}, a.id) < (?, ?)")
             params.extend(before)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = self._read(
             f"""SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
-            {clause} ORDER BY a.published DESC, a.id DESC LIMIT ?""",
+            {clause} ORDER BY {key} DESC, a.id DESC LIMIT ?""",
             (*params, limit),
         )
         return [_article(row) for row in rows]

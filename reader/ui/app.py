@@ -27,7 +27,7 @@ from reader.core.fulltext import make_extractor
 from reader.core.models import Article, Feed, RefreshStatus
 from reader.core.refresh import refresh_all
 from reader.core.safety import is_safe_url
-from reader.core.store import Store
+from reader.core.store import Store, page_key
 from reader.ui.messages import (
     ArticleChanged,
     ArticlesLoaded,
@@ -35,8 +35,11 @@ from reader.ui.messages import (
     FullTextLoaded,
     RefreshFinished,
     RefreshProgress,
+    VersionsLoaded,
+    WatchFinished,
 )
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+from reader.ui.screens.diff import DiffScreen
 from reader.ui.screens.help import HelpScreen
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.feed_list import FeedList
@@ -213,6 +216,7 @@ class NewsroomApp(App[None]):
             config.tui.refresh_on_start if refresh_on_start is None else refresh_on_start
         )
         self.refresh_interval = refresh_interval or config.refresh.interval_minutes * 60
+        self.watch_interval = refresh_interval or config.watch.every_minutes * 60
         self.view = "all"
         self.filter = "all"
         self.search_query: str | None = None
@@ -242,6 +246,8 @@ class NewsroomApp(App[None]):
         if self.refresh_on_start:
             self.refresh_feeds(None)
         self.set_interval(self.refresh_interval, lambda: self.refresh_feeds(None))
+        if self.config.watch.in_tui:
+            self.set_interval(self.watch_interval, self.watch_stories)
 
     def on_unmount(self) -> None:
         self.extractor.close()
@@ -296,11 +302,11 @@ class NewsroomApp(App[None]):
             rows = self.store.search(self.search_query, limit=200)
             self.post_message(ArticlesLoaded(rows, False, append=False, keep=keep))
             return
+        query = self._query()
         before = None
         if append and self.articles.rows:
-            last = self.articles.rows[-1]
-            before = (last.published, last.id)
-        rows = self.store.articles(limit=PAGE + 1, before=before, **self._query())  # type: ignore[arg-type]
+            before = page_key(self.articles.rows[-1], bool(query["updated"]))
+        rows = self.store.articles(limit=PAGE + 1, before=before, **query)  # type: ignore[arg-type]
         self.post_message(ArticlesLoaded(rows[:PAGE], len(rows) > PAGE, append, keep))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
@@ -606,7 +612,36 @@ class NewsroomApp(App[None]):
         self.articles.focus()
 
     def action_diff(self) -> None:
-        self.notify("Story diffs arrive with the story update watcher", timeout=3)
+        if (article := self.articles.current) is not None:
+            self.load_versions(article)
+
+    @work(thread=True, exclusive=True, group="versions", exit_on_error=False)
+    def load_versions(self, article: Article) -> None:
+        versions = self.store.versions(article.id)
+        self.post_message(VersionsLoaded(article, versions, self.store.read_version(article.id)))
+
+    def on_versions_loaded(self, message: VersionsLoaded) -> None:
+        if len(message.versions) < 2:
+            self.notify("No change recorded for this story yet", timeout=3)
+            return
+        self.push_screen(DiffScreen(message.article.title, message.versions, message.read_version))
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_stories(self) -> None:
+        """One pass of the story watcher; the feeds' own changes come with each refresh."""
+        from reader.core.watch import Watcher
+
+        summary = Watcher(self.store, self.config, self.extractor).run()
+        changed = [self.store.article(i) for i in summary.changed_ids]
+        read = [a for a in changed if a is not None and a.read]
+        self.post_message(WatchFinished(summary, read))
+
+    def on_watch_finished(self, message: WatchFinished) -> None:
+        for article in message.read_and_changed[:3]:
+            self.notify(f"A story you read has changed: {article.title}", timeout=6)
+        if message.summary.changed:
+            self.load_feeds()
+            self.load_articles(append=False, keep=True)
 
     def action_back(self) -> None:
         if self.screen.has_class("-reading"):

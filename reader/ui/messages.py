@@ -8,6 +8,7 @@ from textual.message import Message
 
 from reader.core.fulltext import FullText
 from reader.core.models import Article, Feed, RefreshSummary
+from reader.core.watch import WatchSummary
 
 
 @dataclass
@@ -46,3 +47,16 @@ class ArticleChanged(Message):
 @dataclass
 class FullTextLoaded(Message):
     full: FullText
+
+
+@dataclass
+class WatchFinished(Message):
+    summary: WatchSummary
+    read_and_changed: list[Article]
+
+
+@dataclass
+class VersionsLoaded(Message):
+    article: Article
+    versions: list[tuple]
+    read_version: int | None

@@ -25,6 +25,14 @@ from reader.core.models import Article
 from reader.core.safety import sanitize_for_terminal
 
 PREFETCH = 40  # ask for the next page when the cursor is this close to the end
+# One letter for the kind of the latest change, beside the ↻ badge.
+KIND_BADGES = {
+    "headline": "H",
+    "correction": "C",
+    "update": "+",
+    "edit": "~",
+    "removed": "✗",
+}
 
 
 def age(seconds: float) -> str:
@@ -182,6 +190,9 @@ class ArticleList(ScrollView, can_focus=True):
         flags.append("●" if not article.read else " ", style("article-list--badge-unread"))
         flags.append("★" if article.starred else " ", style("article-list--badge-starred"))
         flags.append("↻" if article.updated else " ", style("article-list--badge-updated"))
+        flags.append(
+            KIND_BADGES.get(article.change_kind, " "), style("article-list--badge-updated")
+        )
         feed_width = max(6, min(20, width // 5))
         when = age(self.clock() - article.published).rjust(4)
         title_width = max(8, width - feed_width - len(when) - 8)
