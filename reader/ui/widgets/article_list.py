@@ -195,7 +195,7 @@ class ArticleList(ScrollView, can_focus=True):
         )
         feed_width = max(6, min(20, width // 5))
         when = age(self.clock() - article.published).rjust(4)
-        title_width = max(8, width - feed_width - len(when) - 8)
+        title_width = max(8, width - feed_width - len(when) - 9)
         title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
         feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
         text = Text(no_wrap=True, overflow="ellipsis", end="", style=self.rich_style)
