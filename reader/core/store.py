@@ -567,9 +567,14 @@ class Store:
         return [_article(row) for row in rows]
 
     def schedule_watch(self, article_id: int, next_at: int | None) -> None:
+        self.schedule_watches([(article_id, next_at)])
+
+    def schedule_watches(self, schedule: list[tuple[int, int | None]]) -> None:
+        """Set when each story is next checked (None: no more checks)."""
         with self._write() as conn:
-            conn.execute(
-                "UPDATE articles SET watch_next_at = ? WHERE id = ?", (next_at, article_id)
+            conn.executemany(
+                "UPDATE articles SET watch_next_at = ? WHERE id = ?",
+                [(next_at, article_id) for article_id, next_at in schedule],
             )
 
     def stories_without_page(

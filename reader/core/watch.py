@@ -90,13 +90,23 @@ class Watcher:
         )
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
+        feed_hosts = {f.id: urlsplit(f.url).hostname for f in self.store.feeds()}
         async with make_fetcher(self.config) as fetcher:
-            return list(await asyncio.gather(*(self._check(fetcher, a, now) for a in stories)))
+            checks = (self._check(fetcher, a, now, feed_hosts.get(a.feed_id)) for a in stories)
+            results = await asyncio.gather(*checks)
+        # One transaction for the whole schedule rather than one per story.
+        await asyncio.to_thread(
+            self.store.schedule_watches,
+            [(a.id, r[1]) for a, r in zip(stories, results, strict=True)],
+        )
+        return [status for status, _ in results]
 
-    async def _check(self, fetcher: Fetcher, article: Article, now: int) -> str:
+    async def _check(
+        self, fetcher: Fetcher, article: Article, now: int, feed_host: str | None
+    ) -> tuple[str, int | None]:
+        """Check one story: its status and when to check it next."""
         pages = await asyncio.to_thread(self.store.page_versions, article.id)
         latest = pages[0] if pages else None
-        feed = await asyncio.to_thread(self.store.feed, article.feed_id)
         last_change = article.changed_at or article.published
         developing = bool(latest and DEVELOPING.search(latest[2]))
         status = "failed"
@@ -106,20 +116,14 @@ class Watcher:
                 limits=page_limits(self.config),
                 etag=latest[5] if latest else None,
                 last_modified=latest[6] if latest else None,
-                private_ok_host=urlsplit(feed.url).hostname if feed else None,
+                private_ok_host=feed_host,
             )
         except FetchError as exc:
             if exc.status in (404, 410):
                 await asyncio.to_thread(self.store.record_removed, article.id, now=now)
-                await asyncio.to_thread(self.store.schedule_watch, article.id, None)
-                return "changed"
+                return "changed", None
             retry = now + int(exc.retry_after) if exc.retry_after else None
-            await asyncio.to_thread(
-                self.store.schedule_watch,
-                article.id,
-                retry or _next_check(now, now - last_change, developing),
-            )
-            return "failed"
+            return "failed", retry or _next_check(now, now - last_change, developing)
         if response.not_modified:
             status = "not_modified"
         else:
@@ -135,10 +139,7 @@ class Watcher:
                 )
         if status == "changed":
             last_change = now
-        await asyncio.to_thread(
-            self.store.schedule_watch, article.id, _next_check(now, now - last_change, developing)
-        )
-        return status
+        return status, _next_check(now, now - last_change, developing)
 
     def _compare(
         self,
