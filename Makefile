@@ -27,6 +27,7 @@ bench: venv
 	$(BIN)/python bench/refresh.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/watch.py
 
 screenshots: venv
 	$(BIN)/python docs/screenshots.py
