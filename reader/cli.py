@@ -423,8 +423,15 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
         try:
             demo_store.add_feeds(server.feeds())
             refresh_all(demo_store, config)
-            # The demo's stories change within minutes: refresh every 20 seconds to show it.
-            make_app(config, demo_store, refresh_on_start=False, refresh_interval=20).run()
+            # The demo's stories change within minutes: refresh and watch every 20 seconds.
+            app = make_app(
+                config,
+                demo_store,
+                refresh_on_start=False,
+                refresh_interval=20,
+                watch_everything=True,
+            )
+            app.run()
         finally:
             demo_store.close()
     return 0

@@ -10,21 +10,17 @@ from textual.pilot import Pilot
 
 from reader.ui.app import make_app
 from tests.test_tui import utc  # noqa: F401 - times are shown in UTC in snapshots
-from tests.tui_data import demo_store, frozen_clock, hostile_store
+from tests.tui_data import demo_store, frozen_clock, hostile_store, settle
 
 SIZES = [(80, 24), (160, 48)]
 
 
 def steps(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
     async def run(pilot: Pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.app.workers.wait_for_complete()
-            await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+            await settle(pilot)
 
     return run
 

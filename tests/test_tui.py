@@ -17,7 +17,7 @@ from reader.ui.app import NewsroomApp, make_app
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
 from reader.ui.screens.help import HelpScreen
 from tests.server import LoopbackServer, Route, rss
-from tests.tui_data import demo_store, frozen_clock, hostile_store
+from tests.tui_data import demo_store, frozen_clock, hostile_store, settle
 
 WIDE = (160, 48)
 
@@ -39,14 +39,6 @@ def utc() -> Iterator[None]:
 def app(home: Path) -> NewsroomApp:
     config, store = demo_store(home)
     return make_app(config, store, clock=frozen_clock, refresh_on_start=False)
-
-
-async def settle(pilot) -> None:
-    """Let workers finish and their messages render."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def test_startup_focus_on_newest_story(app: NewsroomApp) -> None:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import calendar
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
+
 from reader.config import Config, load_config
 from reader.core.demo import DESKS, SITE, DemoNewsroom, resolve
 from reader.core.feeds import parse_feed
@@ -71,3 +74,16 @@ def hostile_store(home: Path) -> tuple[Config, Store]:
     store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
     store.sync_search_index()
     return config, store
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let workers finish and their messages render (a worker replaced by a newer exclusive
+    one ends cancelled, which is fine here)."""
+    for _ in range(100):
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            continue
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            return

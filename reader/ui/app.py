@@ -207,8 +207,11 @@ class NewsroomApp(App[None]):
         clock: Callable[[], float] = time.time,
         refresh_on_start: bool | None = None,
         refresh_interval: float | None = None,
+        watch_everything: bool = False,
     ) -> None:
         super().__init__()
+        # The demo's stories change within minutes: there the watcher ignores the schedule.
+        self.watch_everything = watch_everything
         self.config = config
         self.store = store
         self.clock = clock
@@ -631,7 +634,8 @@ class NewsroomApp(App[None]):
         """One pass of the story watcher; the feeds' own changes come with each refresh."""
         from reader.core.watch import Watcher
 
-        summary = Watcher(self.store, self.config, self.extractor).run()
+        watcher = Watcher(self.store, self.config, self.extractor)
+        summary = watcher.run(everything=self.watch_everything)
         changed = [self.store.article(i) for i in summary.changed_ids]
         read = [a for a in changed if a is not None and a.read]
         self.post_message(WatchFinished(summary, read))
@@ -749,6 +753,7 @@ def make_app(
     clock: Callable[[], float] = time.time,
     refresh_on_start: bool | None = None,
     refresh_interval: float | None = None,
+    watch_everything: bool = False,
 ) -> NewsroomApp:
     """Build the app: open the store, apply the user's keymap (checking its binding ids)."""
     app = NewsroomApp(
@@ -757,6 +762,7 @@ def make_app(
         clock=clock,
         refresh_on_start=refresh_on_start,
         refresh_interval=refresh_interval,
+        watch_everything=watch_everything,
     )
     known = {b.id for b in NewsroomApp.BINDINGS if isinstance(b, Binding) and b.id}
     known |= {b.id for b in ArticleList.BINDINGS if isinstance(b, Binding) and b.id}

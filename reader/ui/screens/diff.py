@@ -71,10 +71,15 @@ class DiffScreen(ModalScreen[None]):
         super().__init__()
         self.story_title = title
         self.versions = versions  # (seq, seen_at, source, kind, title, text), oldest first
-        latest = versions[-1]
-        earlier = [v for v in versions[:-1] if v[2] == latest[2]] or versions[:-1]
-        default = earlier[-1][0] if earlier else latest[0]
-        self.base = base if base and any(v[0] == base for v in versions[:-1]) else default
+        # The page tier has the whole story: show its latest change when there is one.
+        pages = [v for v in versions if v[2] == "page"]
+        target = pages[-1] if len(pages) > 1 else versions[-1]
+        self.target = target[0]
+        before = [v for v in versions if v[0] < target[0]]
+        same = [v for v in before if v[2] == target[2]] or before
+        default = same[-1][0] if same else target[0]
+        known = {v[0] for v in before}
+        self.base = base if base in known else default
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff"):
@@ -103,9 +108,9 @@ class DiffScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         timeline = self.query_one("#timeline", OptionList)
-        timeline.highlighted = len(self.versions) - 1
+        timeline.highlighted = [v[0] for v in self.versions].index(self.target)
         timeline.focus()
-        self._show(self.versions[-1][0])
+        self._show(self.target)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id:
