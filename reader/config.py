@@ -7,6 +7,7 @@ keys and wrong types are reported with the file and the key, so a typo never goe
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -51,6 +52,13 @@ class ExtractConfig:
 class WatchConfig:
     in_tui: bool = True  # run the story watcher in the background of the TUI
     every_minutes: float = 5.0  # how often the TUI looks for stories due a check
+    # Stretches the schedule (15 min to 3 h, hourly to a day, 6-hourly to a week): 2 = half
+    # as often and twice as long.
+    schedule_scale: float = 1.0
+    # Text matching these regular expressions never counts as a change ("Share this story").
+    ignore: list[str] = field(default_factory=list)
+    # The same, for one feed: {"https://example.org/feed.xml" = ["Most read: .*"]}.
+    ignore_by_feed: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +90,12 @@ def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     return config_dir / "config.toml", data_dir / "newsroom.db"
 
 
+def _patterns(value: Any) -> list[str]:
+    if isinstance(value, dict):
+        return [p for patterns in value.values() for p in patterns]
+    return list(value)
+
+
 def _section(cls: type, values: Any, name: str, path: Path) -> Any:
     """Build one settings dataclass from a TOML table, checking keys and types."""
     if not isinstance(values, dict):
@@ -98,6 +112,15 @@ def _section(cls: type, values: Any, name: str, path: Path) -> Any:
             raise ConfigError(f"{path}: {name}.{key} must be {expected.__name__}")
         if isinstance(value, list) and not all(isinstance(item, str) for item in value):
             raise ConfigError(f"{path}: {name}.{key} must be a list of strings")
+        if isinstance(value, dict) and not all(
+            isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()
+        ):
+            raise ConfigError(f"{path}: {name}.{key} must map names to lists of strings")
+        for pattern in _patterns(value) if "ignore" in key else ():
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ConfigError(f"{path}: {name}.{key}: bad regular expression ({exc})") from None
         if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
             raise ConfigError(f"{path}: {name}.{key} must be positive")
         kwargs[key] = expected(value)

@@ -248,3 +248,37 @@ def test_daemon_stops_cleanly_beside_writers(home: Path, newsroom: Newsroom) -> 
             daemon.kill()
     assert daemon.returncode == 0, err
     assert b"Traceback" not in err
+
+
+def test_user_ignore_rules(home: Path, newsroom: Newsroom, extractor: Extractor) -> None:
+    feed_url = newsroom.server.url("/feed.xml")
+    (home / "config.toml").write_text(
+        '[watch]\nignore = ["Reading time: \\\\d+ min"]\n'
+        f'ignore_by_feed = {{ "{feed_url}" = ["Visitors today: \\\\d+"] }}\n'
+    )
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(feed_url)
+    refresh_all(store, config)
+    watcher = Watcher(store, config, extractor)
+    paragraphs = lambda n: [*BASE_PARAGRAPHS, f"Reading time: {n} min. Visitors today: {n * 7}"]  # noqa: E731
+    newsroom.set_page("Lighthouse future in doubt", paragraphs(3))
+    watcher.run(everything=True)
+    newsroom.set_page("Lighthouse future in doubt", paragraphs(4))
+    assert watcher.run(everything=True).changed == 0
+    newsroom.set_page("Lighthouse future in doubt", [*paragraphs(4), "A real new paragraph."])
+    assert watcher.run(everything=True).changed == 1
+
+
+def test_bad_ignore_rule_is_a_config_error(home: Path) -> None:
+    from reader.config import ConfigError
+
+    (home / "config.toml").write_text('[watch]\nignore = ["(unclosed"]\n')
+    with pytest.raises(ConfigError, match=r"watch\.ignore: bad regular expression"):
+        load_config(home)
+
+
+def test_schedule_scale() -> None:
+    assert interval(60, False, scale=2) == 30 * 60
+    assert interval(10 * 86400, False, scale=2) == 12 * 3600
+    assert interval(15 * 86400, False, scale=2) is None

@@ -49,18 +49,16 @@ class WatchSummary:
     changed_ids: tuple[int, ...] = ()
 
 
-def interval(quiet_for: float, developing: bool) -> int | None:
-    """Seconds until the next check of a story unchanged for ``quiet_for`` seconds; None: stop."""
-    scale = 2 if developing else 1
+def interval(quiet_for: float, developing: bool, scale: float = 1.0) -> int | None:
+    """Seconds until the next check of a story unchanged for ``quiet_for`` seconds; None: stop.
+
+    ``scale`` stretches (or shrinks) the whole schedule, as [watch] schedule_scale asks.
+    """
+    boost = 2 if developing else 1
     for until, every in SCHEDULE:
-        if quiet_for < until * scale:
-            return every // scale
+        if quiet_for < until * boost * scale:
+            return int(every * scale / boost)
     return None
-
-
-def _next_check(now: int, quiet_for: float, developing: bool) -> int | None:
-    wait = interval(quiet_for, developing)
-    return None if wait is None else now + int(wait * random.uniform(0.9, 1.1))
 
 
 class Watcher:
@@ -71,9 +69,24 @@ class Watcher:
         self.config = config
         self.extractor = extractor
 
+    def _next_check(self, now: int, quiet_for: float, developing: bool) -> int | None:
+        wait = interval(quiet_for, developing, self.config.watch.schedule_scale)
+        return None if wait is None else now + int(wait * random.uniform(0.9, 1.1))
+
+    def _ignore_rules(self, article: Article) -> list[re.Pattern[str]]:
+        """The user's ignore rules for this story: global ones and its feed's own."""
+        settings = self.config.watch
+        feed = self.store.feed(article.feed_id)
+        patterns = settings.ignore + settings.ignore_by_feed.get(feed.url if feed else "", [])
+        return [re.compile(p) for p in patterns]
+
+    @staticmethod
+    def _loose(title: str, text: str, rules: list[re.Pattern[str]]) -> str:
+        return fingerprints(title, _remove(text, rules) if rules else text)[1]
+
     def run(self, *, everything: bool = False) -> WatchSummary:
         now = int(time.time())
-        window = now - 2 * SCHEDULE[-1][0]
+        window = now - int(2 * SCHEDULE[-1][0] * self.config.watch.schedule_scale)
         stories = self.store.watch_due(now=now, since=window, everything=everything)
         results = asyncio.run(self._all(stories, now)) if stories else []
         pairs = zip(stories, results, strict=True)
@@ -123,7 +136,7 @@ class Watcher:
                 await asyncio.to_thread(self.store.record_removed, article.id, now=now)
                 return "changed", None
             retry = now + int(exc.retry_after) if exc.retry_after else None
-            return "failed", retry or _next_check(now, now - last_change, developing)
+            return "failed", retry or self._next_check(now, now - last_change, developing)
         if response.not_modified:
             status = "not_modified"
         else:
@@ -139,7 +152,7 @@ class Watcher:
                 )
         if status == "changed":
             last_change = now
-        return status, _next_check(now, now - last_change, developing)
+        return status, self._next_check(now, now - last_change, developing)
 
     def _compare(
         self,
@@ -150,7 +163,8 @@ class Watcher:
         now: int,
     ) -> str:
         title = extraction.title or article.title
-        _, loose = fingerprints(title, extraction.text)
+        ignored = self._ignore_rules(article)
+        loose = self._loose(title, extraction.text, ignored)
         store_version = {
             "title": title,
             "byline": extraction.author,
@@ -164,9 +178,10 @@ class Watcher:
         if not pages:  # the first look at the page is the baseline, not a change
             self.store.add_page_version(article.id, **store_version)
             return "unchanged"
-        _, old_title, old_text, old_loose, old_extractor, _, _ = pages[0]
-        if loose == old_loose or any(loose == page[3] for page in pages):
-            return "unchanged"  # cosmetic, or a state seen before
+        _, old_title, old_text, _, old_extractor, _, _ = pages[0]
+        seen = {self._loose(page[1], page[2], ignored) for page in pages}
+        if loose in seen:
+            return "unchanged"  # cosmetic, ignored by a rule, or a state seen before
         if len(extraction.text.split()) < SHORTER * len(old_text.split()):
             return "unchanged"  # a paywall or an error page, not the story
         if extraction.extractor != old_extractor:
@@ -176,6 +191,12 @@ class Watcher:
         kind = classify(old_title, old_text, title, extraction.text)
         self.store.add_page_version(article.id, kind=kind, **store_version)
         return "changed"
+
+
+def _remove(text: str, rules: list[re.Pattern[str]]) -> str:
+    for rule in rules:
+        text = rule.sub("", text)
+    return text
 
 
 def watch_once(store: Store, config: Config, *, everything: bool = False) -> WatchSummary:
