@@ -305,10 +305,6 @@ class Store:
         rows = self._read("SELECT next_check_at FROM feeds WHERE id = ?", (feed_id,))
         return rows[0][0] if rows else None
 
-    def error_count(self, feed_id: int) -> int:
-        rows = self._read("SELECT error_count FROM feeds WHERE id = ?", (feed_id,))
-        return rows[0][0] if rows else 0
-
     # -- applying a fetched feed ------------------------------------------------------------
 
     def apply_feed(

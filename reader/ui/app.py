@@ -233,7 +233,7 @@ class NewsroomApp(App[None]):
         with Horizontal(id="panes"):
             yield FeedList(id="feeds")
             yield ArticleList(clock=self.clock, id="articles")
-            yield ReadingPane(clock=self.clock, id="reader")
+            yield ReadingPane(id="reader")
         yield Static(Content(""), id="status")
         yield Footer()
 

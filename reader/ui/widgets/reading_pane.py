@@ -7,7 +7,6 @@ worker); `t` switches between the two.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -24,9 +23,8 @@ def _clean(text: str | None) -> str:
 
 
 class ReadingPane(VerticalScroll, can_focus=True):
-    def __init__(self, clock: Callable[[], float] = time.time, **kwargs: object) -> None:
+    def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.clock = clock
         self.article: Article | None = None
         self.texts: dict[str, FullText] = {}
         self.source = "feed"
