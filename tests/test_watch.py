@@ -28,10 +28,10 @@ BASE_PARAGRAPHS = [
 ]
 
 
-def page(title: str, paragraphs: list[str], stamp: str = "") -> bytes:
+def page(title: str, paragraphs: list[str], stamp: str = "", author: str = "Ada Quill") -> bytes:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
     return (
-        f"<html><head><title>{title}</title></head><body>"
+        f'<html><head><title>{title}</title><meta name="author" content="{author}"></head><body>'
         "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
         f"<article><h1>{title}</h1><p class='stamp'>{stamp}</p>{body}</article>"
         "<footer>Harbour Times, all rights reserved</footer></body></html>"
@@ -46,9 +46,16 @@ class Newsroom:
         self.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS)
         self.set_feed("Lighthouse future in doubt")
 
-    def set_page(self, title: str, paragraphs: list[str], stamp: str = "", status: int = 200):
+    def set_page(
+        self,
+        title: str,
+        paragraphs: list[str],
+        stamp: str = "",
+        status: int = 200,
+        author: str = "Ada Quill",
+    ) -> None:
         self.server.routes["/story"] = Route(
-            page(title, paragraphs, stamp), status=status, content_type="text/html"
+            page(title, paragraphs, stamp, author), status=status, content_type="text/html"
         )
 
     def set_feed(self, title: str, teaser: str = "The board met on Tuesday.") -> None:
@@ -282,3 +289,9 @@ def test_schedule_scale() -> None:
     assert interval(60, False, scale=2) == 30 * 60
     assert interval(10 * 86400, False, scale=2) == 12 * 3600
     assert interval(15 * 86400, False, scale=2) is None
+
+
+def test_a_new_byline_is_a_change(watch, newsroom: Newsroom) -> None:
+    newsroom.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS, author="Ben Ortiz")
+    assert watch().changed == 1
+    assert story(watch).change_kind == "edit"

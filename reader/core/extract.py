@@ -32,6 +32,7 @@ class Extraction:
     date: str | None
     sitename: str | None
     image: str | None
+    canonical_url: str | None
     extractor: str
 
 
@@ -85,6 +86,7 @@ def extract_page(html: bytes, url: str) -> Extraction:
         date=meta.get("date") or None,
         sitename=meta.get("sitename") or None,
         image=meta.get("image") or None,
+        canonical_url=meta.get("url") or None,
         extractor=f"trafilatura {trafilatura.__version__}",
     )
 

@@ -100,6 +100,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE articles ADD COLUMN removed_at INTEGER",
         "CREATE INDEX articles_watch ON articles (watch_next_at)",
     ),
+    # 4: the canonical URL a page declares, compared by the watcher.
+    ("ALTER TABLE versions ADD COLUMN canonical_url TEXT",),
 )
 
 ARTICLE_COLUMNS = """a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), a.guid,
@@ -483,6 +485,7 @@ class Store:
         last_modified: str | None,
         now: int,
         kind: str | None = None,
+        canonical_url: str | None = None,
     ) -> None:
         """Store the text extracted from a story's page as a 'page' version; with a ``kind``
         it is a real change and the story is flagged."""
@@ -491,8 +494,9 @@ class Store:
             self._materialize_first_version(conn, article_id)
             conn.execute(
                 """INSERT INTO versions (article_id, seq, seen_at, source, kind, title, byline,
-                text, markdown, text_hash, loose_hash, extractor, etag, last_modified)
-                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                text, markdown, text_hash, loose_hash, extractor, etag, last_modified,
+                canonical_url)
+                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
                 FROM versions WHERE article_id = ?""",
                 (
                     article_id,
@@ -507,6 +511,7 @@ class Store:
                     extractor,
                     etag,
                     last_modified,
+                    canonical_url,
                     article_id,
                 ),
             )
@@ -540,9 +545,10 @@ class Store:
 
     def page_versions(self, article_id: int) -> list[tuple]:
         """Page versions newest first: (seq, title, text, loose_hash, extractor, etag,
-        last_modified)."""
+        last_modified, byline, canonical_url)."""
         return self._read(
-            "SELECT seq, title, text, loose_hash, extractor, etag, last_modified FROM versions"
+            "SELECT seq, title, text, loose_hash, extractor, etag, last_modified, byline,"
+            " canonical_url FROM versions"
             " WHERE article_id = ? AND source = 'page' AND kind IS NOT 'removed'"
             " ORDER BY seq DESC",
             (article_id,),

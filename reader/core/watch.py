@@ -174,13 +174,18 @@ class Watcher:
             "etag": response.etag,
             "last_modified": response.last_modified,
             "now": now,
+            "canonical_url": extraction.canonical_url,
         }
         if not pages:  # the first look at the page is the baseline, not a change
             self.store.add_page_version(article.id, **store_version)
             return "unchanged"
-        _, old_title, old_text, _, old_extractor, _, _ = pages[0]
+        _, old_title, old_text, _, old_extractor, _, _, old_byline, old_canonical = pages[0]
         seen = {self._loose(page[1], page[2], ignored) for page in pages}
-        if loose in seen:
+        # Byline and canonical URL are compared on their own: a new author is news too.
+        moved = _differs(old_byline, extraction.author) or _differs(
+            old_canonical, extraction.canonical_url
+        )
+        if loose in seen and not moved:
             return "unchanged"  # cosmetic, ignored by a rule, or a state seen before
         if len(extraction.text.split()) < SHORTER * len(old_text.split()):
             return "unchanged"  # a paywall or an error page, not the story
@@ -191,6 +196,11 @@ class Watcher:
         kind = classify(old_title, old_text, title, extraction.text)
         self.store.add_page_version(article.id, kind=kind, **store_version)
         return "changed"
+
+
+def _differs(old: str | None, new: str | None) -> bool:
+    """Both known and different (a field the extractor missed once is not a change)."""
+    return bool(old and new and " ".join(old.split()) != " ".join(new.split()))
 
 
 def _remove(text: str, rules: list[re.Pattern[str]]) -> str:
