@@ -1,0 +1,98 @@
+"""Faults around the database: kills mid-refresh, concurrent writers, a damaged file."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.server import LoopbackServer, Route, rss
+
+NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
+FEEDS, ITEMS = 20, 30
+
+
+def feeds(server: LoopbackServer) -> str:
+    for n in range(FEEDS):
+        items = [
+            {"title": f"Feed {n} story {i}", "guid": f"{n}-{i}", "description": "text"}
+            for i in range(ITEMS)
+        ]
+        server.routes[f"/{n}.xml"] = Route(rss(f"Feed {n}", items), delay=0.01)
+    return "\n".join(server.url(f"/{n}.xml") for n in range(FEEDS)) + "\n"
+
+
+def newsroom(home: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [NEWSROOM, "--home", str(home), *args], input=stdin, capture_output=True, timeout=60
+    )
+
+
+@pytest.mark.slow
+def test_sigkill_during_refresh_leaves_a_sound_database(home: Path, server: LoopbackServer):
+    assert newsroom(home, "import", "-", stdin=feeds(server).encode()).returncode == 0
+    rng = random.Random(7)
+    for _ in range(50):
+        proc = subprocess.Popen(
+            [NEWSROOM, "--home", str(home), "refresh"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.05, 0.6))
+        proc.kill()
+        proc.wait()
+        # Let the next run fetch again, so kills keep landing inside writes.
+        conn = sqlite3.connect(home / "newsroom.db", timeout=10)
+        conn.execute("UPDATE feeds SET etag = NULL, last_modified = NULL, body_hash = NULL")
+        conn.commit()
+        conn.close()
+    conn = sqlite3.connect(home / "newsroom.db")
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    counts = [
+        n
+        for (n,) in conn.execute(
+            "SELECT count(a.id) FROM feeds f LEFT JOIN articles a ON a.feed_id = f.id GROUP BY f.id"
+        )
+    ]
+    assert all(n in (0, ITEMS) for n in counts), counts  # never a partly stored feed
+    conn.close()
+    assert newsroom(home, "refresh").returncode == 0
+    assert len(newsroom(home, "articles", "--limit", "1000").stdout.splitlines()) == FEEDS * ITEMS
+
+
+@pytest.mark.slow
+def test_two_writers_in_tight_loops(home: Path, server: LoopbackServer) -> None:
+    newsroom(home, "import", "-", stdin=feeds(server).encode())
+    assert newsroom(home, "refresh").returncode == 0
+    command = [NEWSROOM, "--home", str(home), "mark"]
+    script = (
+        "import subprocess, sys\n"
+        "for n in range(40):\n"
+        f"    args = {command!r} + [str(n % 50 + 1), '--read' if n % 2 else '--star']\n"
+        "    r = subprocess.run(args, capture_output=True)\n"
+        "    if r.returncode: sys.exit(r.stderr.decode())\n"
+    )
+    marker = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE)
+    for _ in range(6):
+        done = newsroom(home, "refresh", "--json")
+        assert done.returncode == 0, done.stderr
+    _, err = marker.communicate(timeout=120)
+    assert marker.returncode == 0, err
+    conn = sqlite3.connect(home / "newsroom.db")
+    assert conn.execute("SELECT count(*) FROM articles WHERE starred = 1").fetchone()[0] == 20
+    assert conn.execute("SELECT count(*) FROM articles WHERE read = 1").fetchone()[0] == 20
+
+
+def test_a_damaged_database_is_reported_and_kept(home: Path) -> None:
+    garbage = b"SQLite format 3\x00" + bytes(range(256)) * 40
+    (home / "newsroom.db").write_bytes(garbage)
+    result = newsroom(home, "feeds")
+    assert result.returncode == 1
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1 and "newsroom.db" in lines[0] and b"Traceback" not in result.stderr
+    assert (home / "newsroom.db").read_bytes() == garbage
