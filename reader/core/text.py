@@ -20,12 +20,10 @@ _BLOCKS = frozenset(
         *("figure", "figcaption", "hr", "aside", "nav", "main", "address"),
     }
 )
-# Content that is never read: code, styles, fallbacks and embedded documents. (<head> is not here:
-# its end tag is optional, and skipping an unclosed one would hide the whole page.)
-_SKIP = frozenset({"script", "style", "noscript", "template", "title", "svg", "math", "iframe"})
-_CELLS = frozenset({"td", "th"})  # inline, but adjacent cells must not run together
+_SKIP = frozenset(
+    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object"}
+)
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
-_MARKER = "- "
 
 
 class _TextCollector(HTMLParser):
@@ -37,16 +35,8 @@ class _TextCollector(HTMLParser):
         self._current: list[str] = []
         self._skipping = 0
 
-    def _only_marker(self) -> bool:
-        return self._current == [_MARKER] or (
-            bool(self._current) and self._current[0] == _MARKER and not "".join(self._current[1:]).strip()
-        )
-
     def _flush(self) -> None:
-        if self._only_marker():
-            self._current = [_MARKER]  # <li><p>text</p></li>: the marker waits for its text
-            return
-        text = _SPACES.sub(" ", "".join(self._current).replace("\n", " ")).strip()
+        text = _SPACES.sub(" ", " ".join(self._current).replace("\n", " ")).strip()
         if text:
             self.paragraphs.append(text)
         self._current = []
@@ -57,19 +47,13 @@ class _TextCollector(HTMLParser):
         elif tag in _BLOCKS:
             self._flush()
             if tag == "li":
-                self._current = [_MARKER]
-        elif tag in _CELLS:
-            self._current.append(" ")
+                self._current.append("-")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCKS:
-            if tag == "li" and self._only_marker():
-                self._current = []  # an empty item
             self._flush()
-        elif tag in _CELLS:
-            self._current.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
@@ -78,12 +62,6 @@ class _TextCollector(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self._skipping:
             self._current.append(data)
-
-    def text(self) -> str:
-        if self._only_marker():
-            self._current = []
-        self._flush()
-        return "\n\n".join(self.paragraphs)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
@@ -176,7 +154,8 @@ def html_to_text(html: str) -> str:
         collector.close()
     except Exception:  # html.parser is lenient, but never let a page break a refresh
         return _tidy(unescape(re.sub(r"<[^>]*>", " ", html)))
-    return collector.text()
+    collector._flush()
+    return "\n\n".join(p for p in collector.paragraphs if p != "-")  # "-": an empty list item
 
 
 _TRANSLATE = {
