@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from reader.core.text import fingerprints, html_to_text, normalize_text
@@ -21,6 +23,19 @@ def test_html_to_text_blocks_lists_and_scripts() -> None:
 )
 def test_html_to_text_never_raises(broken: str) -> None:
     assert isinstance(html_to_text(broken), str)
+
+
+@pytest.mark.parametrize("unit", ["<a ", "<!x", '<a "', "<a '>", "<!--", "<script>"])
+def test_html_to_text_is_linear_on_unclosed_tags(unit: str) -> None:
+    """A hostile summary of 200 kB of unclosed tags must not take quadratic time."""
+    start = time.perf_counter()
+    html_to_text(unit * (200_000 // len(unit)) + "<p>end</p>")
+    assert time.perf_counter() - start < 2  # quadratic scanning takes minutes here
+
+
+def test_html_to_text_quoted_attributes() -> None:
+    html = "<p><a title='x>y' href=/a>link</a> and <img alt=\"a>b\"> <b>bold</b></p>"
+    assert html_to_text(html) == "link and bold"
 
 
 def test_plain_text_is_tidied() -> None:
@@ -64,3 +79,68 @@ def test_title_counts_and_exact_differs_for_punctuation() -> None:
 
 def test_normalize_keeps_paragraphs() -> None:
     assert normalize_text("One\n\n\n  Two  three ") == "One\n\nTwo three"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("Hello <b>world</b>, <a href='/x'>link</a>.", "Hello world, link."),
+        (
+            "<ul><li><p>one</p></li><li></li><li>two</li></ul><p>after</p>",
+            "- one\n\n- two\n\nafter",
+        ),
+        ("<ol><li>first<li>second</ol>", "- first\n\n- second"),
+        ("<table><tr><td>a</td><td>b</td></tr><tr><th>c</th></tr></table>", "a b\n\nc"),
+        ("<html><head><title>Page</title><body><p>Body text", "Body text"),
+        ("<p>x<script>if (a<b) {}</script>y<noscript>n</noscript><template>t</template></p>", "xy"),
+        (
+            "<style>p { color: red }</style><h1>Head</h1>line one<br/>line two",
+            "Head\n\nline one\n\nline two",
+        ),
+        (
+            "<blockquote>quoted</blockquote><pre>code   kept\nsimple</pre>",
+            "quoted\n\ncode kept simple",
+        ),
+        ("caf&eacute; &amp; &#8220;bar&#8221; &nbsp;x", "café & “bar” x"),
+        ("<div>\n\n  <p>  spaced   out  </p>\n\n</div>", "spaced out"),
+    ],
+)
+def test_html_to_text_cases(html: str, text: str) -> None:
+    assert html_to_text(html) == text
+
+
+def test_html_to_text_fast_path_and_empty() -> None:
+    assert html_to_text("") == ""
+    assert html_to_text("a < b") == "a < b"
+    assert html_to_text("\n\n  one  \n two\n\n\n") == "one two"
+
+
+@pytest.mark.parametrize(
+    ("text", "normal"),
+    [
+        ("Updated 5 minutes ago\n\nThe mayor spoke.", "The mayor spoke."),
+        ("The mayor spoke. Last updated 12 minutes ago.", "The mayor spoke."),
+        ("Fire crews arrived 3 hours ago at the scene.", "Fire crews arrived at the scene."),
+        ("Posted just now", ""),
+        ("Story text. UPDATED YESTERDAY", "Story text."),
+        ("Story — updated 2h ago", "Story"),
+        ("an hour ago · Story", "Story"),
+        ("She left yesterday.", "She left yesterday."),  # content, not a timestamp
+        (
+            "\u201cQuote\u201d \u2018it\u2019s\u2019 a\u2013b c\u2014d \u22121 \u2012",
+            "\"Quote\" 'it's' a-b c-d -1 -",
+        ),
+        ("soft\u00adhyphen zero\u200bwidth \ufb01ne", "softhyphen zerowidth fine"),
+        ("One\n\n\n\n\n   \n\nTwo", "One\n\nTwo"),
+    ],
+)
+def test_normalize_text(text: str, normal: str) -> None:
+    assert normalize_text(text) == normal
+
+
+def test_fingerprint_shape() -> None:
+    exact, loose = fingerprints("Title", "Body")
+    assert len(exact) == len(loose) == 32 and int(exact, 16) >= 0 and int(loose, 16) >= 0
+    assert fingerprints("Title", "Body") == (exact, loose)
+    # the title and the text are kept apart
+    assert fingerprints("AB", "C")[0] != fingerprints("A", "BC")[0]

@@ -20,14 +20,16 @@ _BLOCKS = frozenset(
         *("figure", "figcaption", "hr", "aside", "nav", "main", "address"),
     }
 )
-_SKIP = frozenset(
-    {"script", "style", "noscript", "template", "head", "title", "svg", "math", "iframe", "object"}
-)
+# Content that is never read: code, styles, fallbacks and embedded documents. (<head> is not here:
+# its end tag is optional, and skipping an unclosed one would hide the whole page.)
+_SKIP = frozenset({"script", "style", "noscript", "template", "title", "svg", "math", "iframe"})
+_CELLS = frozenset({"td", "th"})  # inline, but adjacent cells must not run together
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MARKER = "- "
 
 
 class _TextCollector(HTMLParser):
-    """Collects visible text as paragraphs; tolerant of any broken markup."""
+    """Collects visible text as paragraphs (the base of the Markdown collector below)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -35,8 +37,18 @@ class _TextCollector(HTMLParser):
         self._current: list[str] = []
         self._skipping = 0
 
+    def _only_marker(self) -> bool:
+        return self._current == [_MARKER] or (
+            bool(self._current)
+            and self._current[0] == _MARKER
+            and not "".join(self._current[1:]).strip()
+        )
+
     def _flush(self) -> None:
-        text = _SPACES.sub(" ", " ".join(self._current).replace("\n", " ")).strip()
+        if self._only_marker():
+            self._current = [_MARKER]  # <li><p>text</p></li>: the marker waits for its text
+            return
+        text = _SPACES.sub(" ", "".join(self._current).replace("\n", " ")).strip()
         if text:
             self.paragraphs.append(text)
         self._current = []
@@ -47,13 +59,19 @@ class _TextCollector(HTMLParser):
         elif tag in _BLOCKS:
             self._flush()
             if tag == "li":
-                self._current.append("-")
+                self._current = [_MARKER]
+        elif tag in _CELLS:
+            self._current.append(" ")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP:
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCKS:
+            if tag == "li" and self._only_marker():
+                self._current = []  # an empty item
             self._flush()
+        elif tag in _CELLS:
+            self._current.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
@@ -137,25 +155,65 @@ def html_to_markdown(html: str) -> str:
     return "\n\n".join(collector.paragraphs)
 
 
-def _tidy(text: str) -> str:
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def tidy_text(text: str) -> str:
+    """Plain text with whitespace collapsed inside paragraphs and one blank line between them."""
     paragraphs = (
-        _SPACES.sub(" ", p.replace("\n", " ")).strip() for p in re.split(r"\n\s*\n", text)
+        _SPACES.sub(" ", p.replace("\n", " ")).strip() for p in _PARAGRAPH_BREAK.split(text)
     )
     return "\n\n".join(p for p in paragraphs if p)
 
 
+_UNREAD = re.compile(
+    r"<(script|style|noscript|template|title|svg|math|iframe)\b.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+# A tag never spans a "<" outside quotes: otherwise text such as "<a <a <a ..." makes every "<"
+# scan to the end of the document, and a 50 kB summary takes seconds (quadratic time).
+_TAG = re.compile(
+    r"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)(?:\s(?:[^<>\"']|\"[^\"<]*\"|'[^'<]*')*)?/?>"
+    r"|<!--.*?(?:-->|\Z)|<[!?][^<>]*>",
+    re.DOTALL,
+)
+
+
 def html_to_text(html: str) -> str:
-    """Readable plain text: one paragraph per block, separated by blank lines."""
-    if "<" not in html and "&" not in html:
-        return _tidy(html)
-    collector = _TextCollector()
-    try:
-        collector.feed(html)
-        collector.close()
-    except Exception:  # html.parser is lenient, but never let a page break a refresh
-        return _tidy(unescape(re.sub(r"<[^>]*>", " ", html)))
-    collector._flush()
-    return "\n\n".join(p for p in collector.paragraphs if p != "-")  # "-": an empty list item
+    """Readable plain text: one paragraph per block, separated by blank lines.
+
+    A regular-expression scanner rather than html.parser: it runs on every entry of every
+    refresh and is several times faster, and broken markup cannot make it raise.
+    """
+    if "<" not in html:
+        return tidy_text(unescape(html) if "&" in html else html)
+    html = _UNREAD.sub("", html)
+    paragraphs: list[str] = []
+    current: list[str] = []
+    marker = False  # a list item waiting for its text
+
+    def flush() -> None:
+        nonlocal marker
+        text = _SPACES.sub(" ", unescape("".join(current)).replace("\n", " ")).strip()
+        current.clear()
+        if text:
+            paragraphs.append(_MARKER + text if marker else text)
+            marker = False
+
+    position = 0
+    for tag in _TAG.finditer(html):
+        current.append(html[position : tag.start()])
+        position = tag.end()
+        name = (tag[2] or "").lower()
+        if name in _BLOCKS:
+            flush()
+            if name == "li":
+                marker = not tag[1]  # an empty item's marker is dropped by its end tag
+        elif name in _CELLS:
+            current.append(" ")
+    current.append(html[position:])
+    flush()
+    return "\n\n".join(paragraphs)
 
 
 _TRANSLATE = {
@@ -169,14 +227,19 @@ _TRANSLATE = {
     **dict.fromkeys(map(ord, "\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb"), '"'),
     **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"), "-"),
 }
-_UNIT = r"(?:second|sec|minute|min|hour|hr|day|week|month|year)s?"
+_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+_STAMP_VERB = r"(?:last\s+)?(?:updated|modified|edited|published|posted)\s*:?\s*"
+# "Updated 5 minutes ago", "3 hours ago", "2h ago", "just now", "updated yesterday" together with
+# one separator or trailing punctuation, so "Story. Updated 1 hour ago." reads "Story." afterwards.
+# A bare "yesterday" is kept: in a sentence it is content, not a timestamp.
 _RELATIVE_TIME = re.compile(
-    r"(?:(?:last\s+)?(?:updated|modified|edited|published|posted)\s*:?\s*)?"
-    rf"(?:\b(?:\d+|an?|one|a\s+few)\s+{_UNIT}\s+ago\b|\bjust\s+now\b|\b(?:yesterday|today)\b"
-    r"(?=\s*$|\s*[.,;·|]))",
+    r"(?:\s+[-|\u00b7\u2022])?\s*(?:"
+    rf"(?:{_STAMP_VERB})?(?:\b(?:\d+|an?|one|a\s+few|few|several)\s+{_UNIT}|\b\d+\s*[smhdw])\s+ago\b"
+    rf"|(?:{_STAMP_VERB})?\b(?:just\s+now|moments\s+ago)\b"
+    rf"|\b{_STAMP_VERB}(?:yesterday|today|earlier\s+today)\b"
+    r")(?:\s*[.,;:|\u00b7\u2022](?=\s|$))?",
     re.IGNORECASE,
 )
-_UPDATED_WORD = re.compile(r"\b(?:last\s+)?(?:updated|modified)\s*:?\s*$", re.IGNORECASE)
 _NOT_LOOSE = re.compile(r"[\W_]+")
 
 
@@ -184,13 +247,13 @@ def normalize_text(text: str) -> str:
     """Text reduced to what matters when comparing two versions of a story."""
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     paragraphs = []
-    for paragraph in re.split(r"\n\s*\n", text):
+    for paragraph in _PARAGRAPH_BREAK.split(text):
         paragraph = _SPACES.sub(" ", paragraph.replace("\n", " "))
-        without_times = _RELATIVE_TIME.sub("", paragraph)
-        if without_times != paragraph:
-            paragraph = _UPDATED_WORD.sub("", without_times.rstrip(" .,;·|-")).strip(" .,;·|-")
+        lowered = paragraph.lower()  # cheap pre-check: most paragraphs carry no timestamp
+        if "ago" in lowered or "now" in lowered or "day" in lowered:
+            paragraph = _SPACES.sub(" ", _RELATIVE_TIME.sub(" ", paragraph))
         if paragraph := paragraph.strip():
-            paragraphs.append(re.sub(r" {2,}", " ", paragraph))
+            paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)
 
 
