@@ -67,6 +67,16 @@ def _clean(value: str | None) -> str | None:
     return text or None
 
 
+def _folder_parts(folder: str | None) -> list[str]:
+    """A folder path's names; a name that itself holds "/" ("UI / UX") counts as nested folders."""
+    return [part.strip() for part in (folder or "").split("/") if part.strip()]
+
+
+def _folder_path(names: Iterable[str | None]) -> str | None:
+    """Join folder names into the canonical "/"-separated path, so it round-trips exactly."""
+    return "/".join(part for name in names for part in _folder_parts(name)) or None
+
+
 def _is_feed_url(url: str) -> bool:
     """Only http(s) URLs with a host: other schemes (file:, javascript:, data:) are unsafe."""
     if not url or any(ord(ch) <= 0x20 or ord(ch) == 0x7F for ch in url):
@@ -88,7 +98,9 @@ def _decode(data: bytes) -> str:
             break
     else:
         declared = _XML_DECL_ENCODING.match(data.lstrip())
-        if declared:
+        # A declaration readable as ASCII cannot be UTF-16/32 without a BOM: exporters that write
+        # encoding="UTF-16" into a UTF-8 file are wrong, so such a declaration is ignored.
+        if declared and not declared.group(1).lower().startswith((b"utf-16", b"utf-32")):
             encoding = declared.group(1).decode("ascii")
     try:
         text = body.decode(encoding)
@@ -182,7 +194,8 @@ class _OpmlCollector:
         lowered: dict[str, str] = {}
         for key, value in attrs.items():
             lowered.setdefault(key.lower(), value)
-        if "xmlurl" in lowered:
+        # Some exporters put xmlUrl="" on folders; only a non-blank xmlUrl makes a feed.
+        if lowered.get("xmlurl", "").strip():
             self._feed(lowered)
             self.stack.append(None)
         else:
@@ -206,7 +219,7 @@ class _OpmlCollector:
             self.notes.append(f"{where}: duplicate feed {_show(url)}, skipped")
             return
         self.seen.add(url)
-        folder = "/".join(part for part in self.stack if part) or None
+        folder = _folder_path(self.stack)
         self.subscriptions.append(Subscription(url=url, title=title, folder=folder))
 
 
@@ -324,15 +337,19 @@ def _read_urls(text: str) -> tuple[list[Subscription], list[str]]:
     subscriptions: list[Subscription] = []
     notes: list[str] = []
     seen: set[str] = set()
-    for lineno, raw in enumerate(text.splitlines(), start=1):
+    # Only "\n" ends a line (as in newsboat and editors); str.splitlines() would also split at
+    # form feeds and U+2028 and so misnumber the lines named in errors.
+    for lineno, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        url, *tags = _tokens(line, lineno)
-        kind = next((k for p, k in _UNSUPPORTED_PREFIXES.items() if url.startswith(p)), None)
+        # Checked before tokenising, so a query line with odd quoting is skipped, not fatal.
+        bare = line.lstrip('"')
+        kind = next((k for p, k in _UNSUPPORTED_PREFIXES.items() if bare.startswith(p)), None)
         if kind:
             notes.append(f"line {lineno}: {kind} feeds are not supported, skipped")
             continue
+        url, *tags = _tokens(line, lineno)
         if not _is_feed_url(url):
             raise SubscriptionFileError(f"line {lineno}: not a feed URL: {_show(url)}")
         if url in seen:
@@ -355,7 +372,7 @@ def _subscription_from_tags(url: str, tags: list[str]) -> Subscription:
         elif tag.startswith("!"):
             continue
         elif folder is None:
-            folder = _clean(tag)
+            folder = _folder_path([_clean(tag)])
     return Subscription(url=url, title=title, folder=folder)
 
 
@@ -363,51 +380,38 @@ def _subscription_from_tags(url: str, tags: list[str]) -> Subscription:
 # Export
 
 
-@dataclass(slots=True)
-class _Folder:
-    """A folder in the export tree; children keep first-seen order."""
-
-    name: str
-    children: list[_Folder | Subscription] = field(default_factory=list)
-    index: dict[str, _Folder] = field(default_factory=dict)
-
-    def subfolder(self, name: str) -> _Folder:
-        if name not in self.index:
-            self.index[name] = _Folder(name)
-            self.children.append(self.index[name])
-        return self.index[name]
-
-
-def _build_tree(subscriptions: Iterable[Subscription]) -> _Folder:
-    root = _Folder("")
-    for sub in subscriptions:
-        node = root
-        for part in (sub.folder or "").split("/"):
-            if part.strip():
-                node = node.subfolder(part.strip())
-        node.children.append(sub)
-    return root
-
-
 def _attr(value: str) -> str:
     return quoteattr(_XML_INVALID_CHARS.sub("", value))
 
 
-def _outline_lines(node: _Folder, depth: int) -> Iterator[str]:
-    pad = "  " * depth
-    for child in node.children:
-        if isinstance(child, _Folder):
-            name = _attr(child.name)
-            yield f"{pad}<outline text={name} title={name}>"
-            yield from _outline_lines(child, depth + 1)
-            yield f"{pad}</outline>"
-        else:
-            # OPML 2.0 requires text; an untitled feed gets text="" so it reads back untitled.
-            title = f" title={_attr(child.title)}" if child.title else ""
-            yield (
-                f'{pad}<outline type="rss" text={_attr(child.title or "")}{title}'
-                f" xmlUrl={_attr(child.url)}/>"
-            )
+def _outline_lines(subscriptions: Iterable[Subscription], depth: int) -> Iterator[str]:
+    """Feeds in the given order, each inside its folder outlines.
+
+    Consecutive feeds of one folder share its outline; a folder that comes back later is opened
+    again, so reading the document back gives exactly the same order.
+    """
+    open_folders: list[str] = []
+    for sub in subscriptions:
+        parts = _folder_parts(sub.folder)
+        shared = 0
+        while shared < min(len(parts), len(open_folders)) and parts[shared] == open_folders[shared]:
+            shared += 1
+        while len(open_folders) > shared:
+            open_folders.pop()
+            yield "  " * (depth + len(open_folders)) + "</outline>"
+        for part in parts[shared:]:
+            name = _attr(part)
+            yield "  " * (depth + len(open_folders)) + f"<outline text={name} title={name}>"
+            open_folders.append(part)
+        # OPML 2.0 requires text; an untitled feed gets text="" so it reads back untitled.
+        title = f" title={_attr(sub.title)}" if sub.title else ""
+        yield (
+            "  " * (depth + len(open_folders))
+            + f'<outline type="rss" text={_attr(sub.title or "")}{title} xmlUrl={_attr(sub.url)}/>'
+        )
+    while open_folders:
+        open_folders.pop()
+        yield "  " * (depth + len(open_folders)) + "</outline>"
 
 
 def write_opml(subscriptions: Iterable[Subscription], title: str = "newsroom subscriptions") -> str:
@@ -415,7 +419,7 @@ def write_opml(subscriptions: Iterable[Subscription], title: str = "newsroom sub
 
     Folder paths become nested folder outlines; feeds without a folder sit at the top level.
     ``read_subscriptions(write_opml(subs).encode())`` gives back the same URLs, titles, folders and
-    order within each folder.
+    order (titles and folder names with their whitespace tidied).
     """
     created = format_datetime(datetime.now(UTC), usegmt=True)
     head_title = escape(_XML_INVALID_CHARS.sub("", title))
@@ -427,7 +431,7 @@ def write_opml(subscriptions: Iterable[Subscription], title: str = "newsroom sub
         f"    <dateCreated>{created}</dateCreated>",
         "  </head>",
         "  <body>",
-        *_outline_lines(_build_tree(subscriptions), 2),
+        *_outline_lines(subscriptions, 2),
         "  </body>",
         "</opml>",
     ]
