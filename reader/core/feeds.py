@@ -57,6 +57,14 @@ _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"https?://", re.IGNORECASE)
 _UTF7 = re.compile(rb"utf-?7|unicode-1-1-utf-7", re.IGNORECASE)
+# Character references that no text may hold: NUL, UTF-16 surrogates, beyond U+10FFFF. The pattern
+# only pre-selects candidates (hex D800-DFFF or 6+ digits, decimal 55xxx-57xxx or
+# 7+ digits, zero).
+_BAD_REFERENCE = re.compile(
+    rb"&#(?:[xX]0*(?:[dD][89a-fA-F][0-9a-fA-F]{2}|[1-9a-fA-F][0-9a-fA-F]{5,}|0)"
+    rb"|0*(?:5[5-7]\d{3}|\d{7,}|0));"
+)
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b", re.IGNORECASE)
 
 
@@ -92,6 +100,31 @@ def _is_utf7(head: bytes, content_type: str | None) -> bool:
     declaration = head[:200].split(b"?>", 1)[0] if head.startswith(b"<?xml") else b""
     charset = (content_type or "").partition("charset=")[2].encode("ascii", "replace")
     return bool(_UTF7.search(declaration) or _UTF7.match(charset.strip(b"\"' ")))
+
+
+def _valid_bytes(data: bytes) -> bytes:
+    """NUL bytes and references to invalid characters removed, so they never reach the store (and
+    feedparser's lenient parser raises on a reference to a surrogate)."""
+    if b"\x00" in data and b"\x00" not in data[:4]:  # in UTF-16/32 NULs are part of the text
+        data = data.replace(b"\x00", b"")
+    return _BAD_REFERENCE.sub(_reference, data) if b"&#" in data else data
+
+
+def _reference(match: re.Match[bytes]) -> bytes:
+    digits = match[0][2:-1].lstrip(b"0xX") or b"0"
+    if len(digits) > 8:  # far beyond U+10FFFF (and int() refuses 4,300+ decimal digits)
+        return b"&#xFFFD;"
+    value = int(digits, 16) if match[0][2:3] in b"xX" else int(digits)
+    if value == 0:
+        return b""
+    return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else match[0]
+
+
+def _valid(text: str) -> str:
+    """A string that SQLite and terminals accept: no NUL, no lone surrogates (JSON allows both)."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return text if text.isascii() else _SURROGATES.sub("\ufffd", text)
 
 
 def _web_url(base: str, link: str | None) -> str | None:
@@ -193,6 +226,7 @@ def parse_feed(
         raise FeedParseError("entity declarations are not allowed")
     if _is_utf7(head, content_type):
         raise FeedParseError("not a feed: UTF-7 documents are not accepted")
+    data = _valid_bytes(data)
     # No base URL ("content-location") for feedparser: it would resolve guids that look like
     # relative paths ("abc/1") against it, and a story's identity must not change when its feed
     # moves. Links (already joined with any xml:base) are made absolute below instead.
@@ -284,7 +318,7 @@ def _json_date(value: Any, now: int) -> int | None:
 
 
 def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+    return _valid(value) if isinstance(value, str) else ""
 
 
 def _json_author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
@@ -325,7 +359,7 @@ def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
             content = "".join(f"<p>{_escape(p)}</p>" for p in paragraphs if p.strip())
         item_id = item.get("id")
         is_id = isinstance(item_id, str | int) and not isinstance(item_id, bool)
-        guid = str(item_id) if is_id else None
+        guid = _valid(str(item_id)) if is_id else None
         published = _json_date(item.get("date_published"), now)
         updated = _json_date(item.get("date_modified"), now)
         entries.append(
