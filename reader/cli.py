@@ -7,19 +7,24 @@ wrote passes through sanitize_for_terminal() before it reaches a terminal; JSON 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from reader import __version__
 from reader.config import Config, ConfigError, load_config
 from reader.core.models import Article, RefreshResult, RefreshStatus
 from reader.core.safety import sanitize_for_terminal
 from reader.core.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class UsageError(Exception):
@@ -272,7 +277,7 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.watch import watch_daemon, watch_once
 
     if not args.once:
-        return watch_daemon(store, config, everything=args.all)
+        watch_daemon(store, config, everything=args.all)
     summary = watch_once(store, config, everything=args.all)
     if args.json:
         _print_json(
@@ -395,10 +400,21 @@ def cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
+def _run_app(app: App[object]) -> None:
+    """Run the TUI on a loop of our own. asyncio.run() would join the worker threads on the way
+    out, so quitting (or SIGTERM) during a fetch from a silent server would hang until the fetch's
+    deadline; main() then exits without waiting for them."""
+    loop = asyncio.new_event_loop()
+    try:
+        app.run(loop=loop)
+    finally:
+        loop.close()
+
+
 def cmd_tui(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.ui.app import make_app
 
-    make_app(config, store).run()
+    _run_app(make_app(config, store))
     return 0
 
 
@@ -431,7 +447,7 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
                 refresh_interval=20,
                 watch_everything=True,
             )
-            app.run()
+            _run_app(app)
         finally:
             demo_store.close()
     return 0
@@ -525,10 +541,20 @@ def run(argv: Sequence[str] | None = None) -> int:
         store.close()
 
 
+def _leave_stuck_workers(code: int) -> None:
+    """Exit now if a worker thread is still busy (the TUI quit while a fetch waits on a silent
+    server): every write is a single transaction, so nothing is lost by not waiting for it."""
+    main = threading.main_thread()
+    if any(t is not main and t.is_alive() and not t.daemon for t in threading.enumerate()):
+        sys.stderr.flush()
+        os._exit(code)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = run(argv)
         sys.stdout.flush()
+        _leave_stuck_workers(code)
         return code
     except (UsageError, ConfigError) as exc:
         print(f"newsroom: error: {exc}", file=sys.stderr)

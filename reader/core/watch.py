@@ -17,6 +17,7 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 from reader.config import Config
@@ -218,31 +219,32 @@ def watch_once(store: Store, config: Config, *, everything: bool = False) -> Wat
         extractor.close()
 
 
-def watch_daemon(store: Store, config: Config, *, everything: bool = False) -> int:
-    """Refresh feeds when due and watch stories until SIGINT or SIGTERM; returns an exit code.
+def watch_daemon(store: Store, config: Config, *, everything: bool = False) -> NoReturn:
+    """Refresh feeds when due and watch stories until SIGINT or SIGTERM, which exit with 0.
 
     Safe beside the TUI: both write the same database through short IMMEDIATE transactions.
     """
     import signal
-    import threading
 
     from reader.core.refresh import refresh_all
 
-    stop = threading.Event()
+    def leave(*_: object) -> None:
+        # Raised wherever the daemon is, even mid-fetch from a silent server, so it ends at once;
+        # an interrupted transaction rolls back, so every feed and story stays whole.
+        raise SystemExit(0)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, leave)
     extractor = make_extractor(config)
     watcher = Watcher(store, config, extractor)
     try:
-        while not stop.is_set():
+        while True:
             now = int(time.time())
             due = [f for f in store.feeds() if (store.next_check_at(f.id) or 0) <= now]
             if due:
                 refresh_all(store, config, due)
-            if not stop.is_set():
-                watcher.run(everything=everything)
-                everything = False
-            stop.wait(60)
+            watcher.run(everything=everything)
+            everything = False
+            time.sleep(60)
     finally:
         extractor.close()
-    return 0

@@ -7,6 +7,9 @@ CLI and the tests alike.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import time
 import webbrowser
 from collections.abc import Callable, Iterable
@@ -251,9 +254,21 @@ class NewsroomApp(App[None]):
         self.set_interval(self.refresh_interval, lambda: self.refresh_feeds(None))
         if self.config.watch.in_tui:
             self.set_interval(self.watch_interval, self.watch_stories)
+        self._catch_signals(True)
 
     def on_unmount(self) -> None:
+        self._catch_signals(False)
         self.extractor.close()
+
+    def _catch_signals(self, catch: bool) -> None:
+        """SIGTERM and SIGHUP (closed terminal) quit like `q`, so the terminal is restored."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                if catch:
+                    loop.add_signal_handler(sig, self.exit)
+                else:
+                    loop.remove_signal_handler(sig)
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
