@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,66 @@ def test_a_damaged_database_is_reported_and_kept(home: Path) -> None:
     lines = result.stderr.decode().splitlines()
     assert len(lines) == 1 and "newsroom.db" in lines[0] and b"Traceback" not in result.stderr
     assert (home / "newsroom.db").read_bytes() == garbage
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Path]:
+    """A 1 MiB tmpfs: a disk that fills up, and that can be made read-only."""
+    mount = tmp_path / "mnt"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)])
+    if made.returncode != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=True)
+
+
+def one_line_failure(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 1
+    assert b"Traceback" not in result.stderr
+    lines = result.stderr.decode().splitlines()
+    assert len(lines) == 1, lines
+    return lines[0]
+
+
+def test_a_read_only_home_is_reported(tmpfs: Path, server: LoopbackServer) -> None:
+    server.routes["/0.xml"] = Route(rss("Feed", [{"title": "A story", "guid": "a"}]))
+    assert newsroom(tmpfs, "add", server.url("/0.xml")).returncode == 0
+    before = (tmpfs / "newsroom.db").read_bytes()
+    subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
+    for args in (("feeds",), ("refresh",), ("add", server.url("/1.xml"))):
+        assert "is read-only" in one_line_failure(newsroom(tmpfs, *args))
+    assert (tmpfs / "newsroom.db").read_bytes() == before
+
+
+def test_a_full_disk_is_reported_and_nothing_stored_is_lost(
+    tmpfs: Path, server: LoopbackServer
+) -> None:
+    server.routes["/small.xml"] = Route(rss("Small", [{"title": "Kept", "guid": "k"}]))
+    assert newsroom(tmpfs, "add", server.url("/small.xml")).returncode == 0
+    story = "w" * 3000  # 3 feeds x 300 stories of 3 kB: far more than the 1 MiB disk
+    for n in range(3):
+        items = [{"title": f"S {i}", "guid": f"{n}-{i}", "description": story} for i in range(300)]
+        server.routes[f"/{n}.xml"] = Route(rss(f"Big {n}", items))
+    urls = "".join(server.url(f"/{n}.xml") + "\n" for n in range(3))
+    assert newsroom(tmpfs, "import", "-", stdin=urls.encode()).returncode == 0
+    assert "disk is full" in one_line_failure(newsroom(tmpfs, "refresh"))
+    with sqlite3.connect(tmpfs / "newsroom.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert db.execute("SELECT title FROM articles WHERE guid = 'k'").fetchone() == ("Kept",)
+        # No feed is half stored: each has all its stories or none of the new ones.
+        counts = db.execute("SELECT count(*) FROM articles GROUP BY feed_id").fetchall()
+        assert all(count in (1, 300) for (count,) in counts)
+
+
+def test_a_truncated_database_is_reported_and_kept(home: Path, server: LoopbackServer) -> None:
+    (home / "urls").write_text(feeds(server))
+    assert newsroom(home, "import", str(home / "urls")).returncode == 0
+    assert newsroom(home, "refresh").returncode == 0
+    database = home / "newsroom.db"
+    truncated = database.read_bytes()[: database.stat().st_size // 2]
+    database.write_bytes(truncated)
+    for suffix in ("-wal", "-shm"):
+        database.with_name(database.name + suffix).unlink(missing_ok=True)
+    assert "newsroom.db" in one_line_failure(newsroom(home, "articles"))
+    assert database.read_bytes() == truncated

@@ -8,6 +8,7 @@ The full-text index is brought up to date in batches after writes, not inside th
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import threading
@@ -129,7 +130,11 @@ def _describe(exc: sqlite3.Error, path: Path) -> str:
     message = str(exc)
     if "not a database" in message or "malformed" in message:
         return f"{path} is damaged or not a newsroom database ({message})"
+    if "disk is full" in message:
+        return f"cannot write {path}: the disk is full (what was stored before is kept)"
     if "readonly" in message or "unable to open" in message:
+        if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+            return f"cannot write {path}: {path.parent} is read-only"
         return f"cannot write {path} ({message})"
     return f"database error in {path}: {message}"
 
