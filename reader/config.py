@@ -65,6 +65,7 @@ class WatchConfig:
 class TuiConfig:
     refresh_on_start: bool = True
     theme: str = "textual-dark"
+    browser: list[str] = field(default_factory=list)  # argv with {url} and {title}; [] = system
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.config import Config, ConfigError
 from reader.core.fulltext import make_extractor
+from reader.core.launch import LaunchError, command_for, launch
 from reader.core.models import Article, Feed, RefreshStatus
 from reader.core.refresh import refresh_all
 from reader.core.safety import is_safe_url
@@ -553,17 +554,24 @@ class NewsroomApp(App[None]):
 
     def action_open_browser(self) -> None:
         article = self.articles.current
-        url = article.url if article else None
-        if not url or not is_safe_url(url):
+        if article is None or not article.url or not is_safe_url(article.url):
             self.notify(
                 "This story has no web address that can be opened safely", severity="warning"
             )
             return
-        self.open_url(url)
+        self.open_url(article.url, article.title)
 
     @work(thread=True, group="browser", exit_on_error=False)
-    def open_url(self, url: str) -> None:
-        opened = webbrowser.open(url)
+    def open_url(self, url: str, title: str) -> None:
+        if self.config.tui.browser:
+            try:
+                launch(command_for(self.config.tui.browser, url, title))
+            except LaunchError as exc:
+                self.call_from_thread(self.notify, str(exc), severity="error")
+                return
+            opened = True
+        else:
+            opened = webbrowser.open(url)
         self.call_from_thread(
             self.notify, f"Opened {url}" if opened else "No web browser found", timeout=3
         )
