@@ -7,7 +7,9 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -64,6 +66,89 @@ def test_sigkill_during_refresh_leaves_a_sound_database(home: Path, server: Loop
     conn.close()
     assert newsroom(home, "refresh").returncode == 0
     assert len(newsroom(home, "articles", "--limit", "1000").stdout.splitlines()) == FEEDS * ITEMS
+
+
+STORIES = 12
+
+
+def changing_pages(server: LoopbackServer) -> str:
+    """A feed of fresh stories whose pages gain a paragraph on every fetch, so every watch pass
+    has versions to store."""
+    fetches: Counter[str] = Counter()
+
+    def story(request: BaseHTTPRequestHandler) -> Route:
+        fetches[request.path] += 1
+        paragraphs = "".join(
+            f"<p>Update {n} on the harbour story: the board heard from engineers and residents"
+            f" about the repairs to the old lighthouse and the cost of them.</p>"
+            for n in range(fetches[request.path] + 3)
+        )
+        html = f"<html><body><article><h1>Harbour</h1>{paragraphs}</article></body></html>"
+        return Route(html.encode(), content_type="text/html", validators=False)
+
+    when = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() - 600))
+    items = []
+    for n in range(STORIES):
+        server.routes[f"/story/{n}"] = story
+        link = server.url(f"/story/{n}")
+        items.append({"title": f"Story {n}", "guid": f"s{n}", "link": link, "pubDate": when})
+    server.routes["/watched.xml"] = Route(rss("Watched", items))
+    return server.url("/watched.xml")
+
+
+def child_processes(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(child) for child in task.read_text().split())
+    return found
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a container's init may be slow to reap orphans)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+@pytest.mark.slow
+def test_sigkill_during_watch_passes_keeps_every_version(
+    home: Path, server: LoopbackServer
+) -> None:
+    assert newsroom(home, "add", changing_pages(server)).returncode == 0
+    rng = random.Random(11)
+    versions_before = 0
+    children: set[int] = set()
+    for _ in range(50):
+        proc = subprocess.Popen(
+            [NEWSROOM, "--home", str(home), "watch", "--once", "--all"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(rng.uniform(0.2, 1.5))
+        children |= child_processes(proc.pid)
+        proc.kill()
+        proc.wait()
+        with sqlite3.connect(home / "newsroom.db", timeout=10) as conn:
+            assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+            versions = conn.execute("SELECT count(*) FROM versions").fetchone()[0]
+            assert versions >= versions_before  # a committed version is never lost
+            versions_before = versions
+            # Each story's versions are numbered without gaps: none was half written.
+            for seqs, count in conn.execute(
+                "SELECT max(seq) - min(seq) + 1, count(*) FROM versions GROUP BY article_id"
+            ):
+                assert seqs == count
+    assert versions_before > STORIES  # the kills did land between stored versions
+    assert children  # the extraction processes, which must not outlive a killed parent
+    deadline = time.monotonic() + 5
+    while alive := {pid for pid in children if running(pid)}:
+        assert time.monotonic() < deadline, f"orphaned extraction processes: {alive}"
+        time.sleep(0.1)
+    with sqlite3.connect(home / "newsroom.db") as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finished = newsroom(home, "watch", "--once", "--all", "--json")
+    assert finished.returncode == 0, finished.stderr
 
 
 @pytest.mark.slow

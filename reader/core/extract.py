@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import os
 import resource
 import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
@@ -96,9 +98,18 @@ def _tidy(text: str) -> str:
     return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
-def _limit_memory(mib: int) -> None:
+def _start_worker(mib: int, parent: int) -> None:
+    """Limit the worker's memory, and end it when its parent is gone: a pool worker holds both
+    ends of its task pipe, so a parent killed with SIGKILL would otherwise leave it behind."""
     limit = mib * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    def follow_parent() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=follow_parent, name="follow-parent", daemon=True).start()
 
 
 def _run(html: bytes, url: str) -> Extraction | str:
@@ -133,8 +144,8 @@ class Extractor:
             self._pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory,
-                initargs=(self.memory_mib,),
+                initializer=_start_worker,
+                initargs=(self.memory_mib, os.getpid()),
             )
         return self._pool
 
