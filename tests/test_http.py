@@ -33,9 +33,9 @@ def headers(request: BaseHTTPRequestHandler, status: int, extra: dict[str, str])
     request.end_headers()
 
 
-def gzip_bomb(size: int) -> bytes:
-    """``size`` zero bytes, gzipped (about 1/1000 of the size)."""
-    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+def gzip_bomb(size: int, wbits: int = 31) -> bytes:
+    """``size`` zero bytes, compressed (about 1/1000 of the size): gzip, zlib or raw deflate."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
     block = bytes(1024 * 1024)
     parts = [compressor.compress(block) for _ in range(size // len(block))]
     return b"".join(parts) + compressor.flush()
@@ -67,9 +67,12 @@ async def test_compressed_bodies(server: LoopbackServer, encoding: str) -> None:
     assert (await fetch(server.url("/z"))).content == body
 
 
-async def test_gzip_bomb_is_cut_with_bounded_memory(server: LoopbackServer) -> None:
-    bomb = gzip_bomb(256 * 1024 * 1024)  # 256 MiB inflated, about 256 KiB on the wire
-    server.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": "gzip"})
+@pytest.mark.parametrize(("encoding", "wbits"), [("gzip", 31), ("deflate", 15), ("deflate", -15)])
+async def test_compression_bombs_are_cut_with_bounded_memory(
+    server: LoopbackServer, encoding: str, wbits: int
+) -> None:
+    bomb = gzip_bomb(256 * 1024 * 1024, wbits)  # 256 MiB inflated, about 256 KiB on the wire
+    server.routes["/bomb"] = Route(bomb, headers={"Content-Encoding": encoding})
     tracemalloc.start()
     try:
         with pytest.raises(FetchError, match="too large"):
