@@ -484,3 +484,43 @@ async def test_watcher_in_the_background_notifies_a_read_story(
         await settle(pilot)
         assert any("A story you read has changed" in str(n.message) for n in app._notifications)
         assert app.articles.current.updated and app.articles.current.change_kind == "headline"
+
+
+@pytest.mark.slow
+async def test_pathological_pages_fall_back_and_the_ui_stays_responsive(
+    home: Path, server: LoopbackServer
+) -> None:
+    pages = {
+        "Deep": b"<html><body>" + b"<div>" * 200_000 + b"<p>deep</p>" + b"</div>" * 200_000,
+        "Huge": b"<p>" + b"x" * (50 * 1024 * 1024),
+        "Slow": b"<html><body><article>"
+        + b"".join(b"<p>Paragraph %d of a long page with words.</p>" % i for i in range(90_000))
+        + b"</article></body></html>",
+    }
+    for name, body in pages.items():
+        server.routes[f"/{name}"] = Route(body, content_type="text/html")
+    items = [{"title": name, "guid": name, "link": server.url(f"/{name}")} for name in pages]
+    server.routes["/feed.xml"] = Route(rss("Hostile pages", items))
+    (home / "config.toml").write_text("[extract]\ntimeout = 1\n")
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(server.url("/feed.xml"))
+    app = make_app(config, store, refresh_on_start=True)
+    notes = {}
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        for index in range(3):
+            app.articles.move_to(index)
+            await pilot.press("enter")
+            # While the page is fetched and extracted in the background, keys act at once.
+            moves = (("k", index - 1), ("j", index)) if index else (("j", 1), ("k", 0))
+            for key, cursor in moves:
+                started = time.monotonic()
+                await pilot.press(key)
+                assert app.articles.cursor == cursor
+                assert time.monotonic() - started < 0.5
+            await settle(pilot)
+            notes[app.reader.article.title] = app.reader.note or ""
+    assert "full text unavailable" in notes["Deep"]
+    assert "too large" in notes["Huge"]
+    assert "longer than 1 s" in notes["Slow"]
