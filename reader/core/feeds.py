@@ -29,6 +29,7 @@ from urllib.parse import urljoin
 import feedparser
 
 from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.quickparse import quick_parse
 from reader.core.text import html_to_text, tidy_text
 
 COMMON_FEED_PATHS: tuple[str, ...] = (
@@ -209,6 +210,27 @@ def _unique(entries: Iterable[ParsedEntry]) -> tuple[ParsedEntry, ...]:
     return tuple(seen.values())
 
 
+def _feedparser(data: bytes, content_type: str | None) -> tuple[Any, list[Any]]:
+    """The feed and its entries as feedparser reads them, for any RSS, RDF or Atom variant."""
+    # No base URL ("content-location") for feedparser: it would resolve guids that look like
+    # relative paths ("abc/1") against it, and a story's identity must not change when its feed
+    # moves. Links (already joined with any xml:base) are made absolute below instead.
+    # Its HTML sanitiser is off: feed HTML is never run, only turned into text by us, and the
+    # sanitiser costs a third of the parsing time.
+    headers = {"content-type": content_type} if content_type else {}
+    result = feedparser.parse(
+        data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    broken = result.get("bozo") and not result.feed.get("title")
+    if not result.entries and (not result.get("version") or broken):
+        problem = result.get("bozo_exception")
+        reason = "no RSS, Atom or JSON Feed content"
+        if isinstance(problem, xml.sax.SAXParseException):
+            reason = f"XML error at line {problem.getLineNumber()}: {problem.getMessage()}"
+        raise FeedParseError(f"not a feed: {reason}")
+    return result.feed, result.entries
+
+
 def parse_feed(
     data: bytes, *, url: str, content_type: str | None = None, now: int | None = None
 ) -> ParsedFeed:
@@ -227,25 +249,9 @@ def parse_feed(
     if _is_utf7(head, content_type):
         raise FeedParseError("not a feed: UTF-7 documents are not accepted")
     data = _valid_bytes(data)
-    # No base URL ("content-location") for feedparser: it would resolve guids that look like
-    # relative paths ("abc/1") against it, and a story's identity must not change when its feed
-    # moves. Links (already joined with any xml:base) are made absolute below instead.
-    # Its HTML sanitiser is off: feed HTML is never run, only turned into text by us, and the
-    # sanitiser costs a third of the parsing time.
-    headers = {"content-type": content_type} if content_type else {}
-    result = feedparser.parse(
-        data, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
-    )
-    broken = result.get("bozo") and not result.feed.get("title")
-    if not result.entries and (not result.get("version") or broken):
-        problem = result.get("bozo_exception")
-        reason = "no RSS, Atom or JSON Feed content"
-        if isinstance(problem, xml.sax.SAXParseException):
-            reason = f"XML error at line {problem.getLineNumber()}: {problem.getMessage()}"
-        raise FeedParseError(f"not a feed: {reason}")
-    channel = result.feed
+    channel, items = quick_parse(data, content_type) or _feedparser(data, content_type)
     entries = []
-    for item in result.entries:
+    for item in items:
         # dict.get: FeedParserDict.get would map a missing published date to the updated one.
         published = _timestamp(dict.get(item, "published_parsed"), now)
         updated = _timestamp(dict.get(item, "updated_parsed"), now)
@@ -257,7 +263,9 @@ def parse_feed(
         date = item.get("published") or item.get("updated") or ""
         content = item.get("content")
         body = max(map(_html_of, content), key=len) if content else None
-        summary = _plain(item.get("summary_detail"), item.get("summary", ""))
+        # Without summary_detail, feedparser's "summary" is a copy of the content: use that.
+        detail = item.get("summary_detail")
+        summary = _plain(detail) if detail else ""
         entries.append(
             _entry(
                 _identity(item.get("id"), link or raw_link, title, date),
