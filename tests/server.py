@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 
 @dataclass
@@ -36,6 +37,11 @@ Handler = Callable[[BaseHTTPRequestHandler], Route]
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    connections = 0  # accepted so far: shows whether clients keep connections alive
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        self.connections += 1
+        super().process_request(request, client_address)
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Clients under test hang up mid-request (killed processes, deadlines): not an error."""

@@ -50,6 +50,18 @@ async def test_validators_and_304(server: LoopbackServer) -> None:
     assert second.not_modified and second.content == b""
 
 
+async def test_connections_are_kept_alive_across_304s(server: LoopbackServer) -> None:
+    server.routes["/feed"] = Route(b"<rss/>")
+    async with Fetcher() as fetcher:
+        first = await fetcher.get(server.url("/feed"), private_ok_host="127.0.0.1")
+        for _ in range(5):
+            again = await fetcher.get(
+                server.url("/feed"), etag=first.etag, private_ok_host="127.0.0.1"
+            )
+            assert again.not_modified
+    assert server.httpd.connections == 1
+
+
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "raw-deflate", "two-gzip-members"])
 async def test_compressed_bodies(server: LoopbackServer, encoding: str) -> None:
     body = b"<rss>" + b"news " * 5000 + b"</rss>"

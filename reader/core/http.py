@@ -266,7 +266,9 @@ class Fetcher:
             phrase = reply.reason_phrase or ""
             raise FetchError(f"HTTP {status} {phrase}".strip(), status=status, retry_after=retry)
         content = b""
-        if status != 304:
+        if status == 304:
+            await reply.aread()  # nothing to read, but the connection is only reused once read
+        else:
             length = reply.headers.get("Content-Length", "")
             encoding = reply.headers.get("Content-Encoding", "").strip().lower()
             if encoding in ("identity", "none"):

@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from urllib.parse import urlsplit
 
 from reader.config import Config
-from reader.core.feeds import FeedParseError, parse_feed
 from reader.core.http import Fetcher, FetchError, FetchLimits, Response
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary
 from reader.core.store import Store, StoreError
@@ -76,8 +75,6 @@ class Refresher:
             raise
         except FetchError as exc:
             return await self._fail(feed, str(exc), now, exc.retry_after)
-        except FeedParseError as exc:
-            return await self._fail(feed, str(exc), now, None)
         except Exception as exc:  # a bug must not stop the other feeds
             return await self._fail(feed, f"internal error: {exc!r}"[:300], now, None)
 
@@ -103,13 +100,19 @@ class Refresher:
                 last_modified=response.last_modified,
             )
             return RefreshResult(feed.id, feed.url, RefreshStatus.NOT_MODIFIED)
-        parsed = await asyncio.to_thread(
-            parse_feed,
-            response.content,
-            url=response.url,
-            content_type=response.content_type,
-            now=now,
-        )
+        # Imported here: a refresh where nothing changed never loads the parsers.
+        from reader.core.feeds import FeedParseError, parse_feed
+
+        try:
+            parsed = await asyncio.to_thread(
+                parse_feed,
+                response.content,
+                url=response.url,
+                content_type=response.content_type,
+                now=now,
+            )
+        except FeedParseError as exc:
+            return await self._fail(feed, str(exc), now, None)
         ttl = parsed.ttl_minutes * 60 if parsed.ttl_minutes else None
         new, updated = await asyncio.to_thread(
             self.store.apply_feed,
