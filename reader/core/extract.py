@@ -14,10 +14,11 @@ import multiprocessing
 import os
 import resource
 import threading
-import time
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
+
+from reader.core.children import follow_parent
 
 DEADLINE = 10.0
 MEMORY_MIB = 768
@@ -99,17 +100,11 @@ def _tidy(text: str) -> str:
 
 
 def _start_worker(mib: int, parent: int) -> None:
-    """Limit the worker's memory, and end it when its parent is gone: a pool worker holds both
-    ends of its task pipe, so a parent killed with SIGKILL would otherwise leave it behind."""
+    """Limit the worker's memory, and end it when its parent is gone (a pool worker holds both
+    ends of its task pipe, so it would not notice by itself)."""
     limit = mib * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    def follow_parent() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=follow_parent, name="follow-parent", daemon=True).start()
+    follow_parent(parent)
 
 
 def _run(html: bytes, url: str) -> Extraction | str:

@@ -11,12 +11,16 @@ import asyncio
 import hashlib
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from reader.config import Config
 from reader.core.http import Fetcher, FetchError, FetchLimits, Response
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary
 from reader.core.store import Store, StoreError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 MAX_INTERVAL = 24 * 3600
 
@@ -182,3 +186,71 @@ def refresh_all(
 
         extract_new_stories(store, config, started)
     return summary
+
+
+def refresh_in_child(
+    config: Config,
+    feeds: Sequence[Feed],
+    on_result: Callable[[RefreshResult], None] | None = None,
+) -> RefreshSummary:
+    """refresh_all() in a process of its own, for the TUI: parsing and storing hold Python's
+    GIL for seconds on a big refresh, and in a thread beside the UI they would make every key
+    press wait. Results come back one per feed as they finish; SQLite (WAL) lets both processes
+    use the database."""
+    import multiprocessing
+    import os
+
+    context = multiprocessing.get_context("spawn")  # the parent is threaded: no fork
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_refresh_child,
+        args=(config, list(feeds), sender, os.getpid()),
+        name="newsroom-refresh",
+        daemon=True,
+    )
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise StoreError("the refresh process ended unexpectedly") from None
+            if kind == "result":
+                if on_result:
+                    on_result(value)
+            elif kind == "done":
+                return value
+            else:
+                raise StoreError(value)
+    finally:
+        receiver.close()
+        child.join(timeout=5)
+
+
+def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent: int) -> None:
+    import os
+
+    from reader.core.children import follow_parent
+
+    follow_parent(parent)
+    os.nice(10)  # background work: when a core is short, the UI gets it first
+    # The terminal belongs to the UI: whatever this process might print would land on screen.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    try:
+        store = Store(config.db_path)
+        try:
+            summary = refresh_all(
+                store, config, feeds, on_result=lambda result: sender.send(("result", result))
+            )
+        finally:
+            store.close()
+        sender.send(("done", summary))
+    except StoreError as exc:
+        sender.send(("error", str(exc)))
+    except Exception as exc:  # a bug: reported in the UI, not as a silent dead process
+        sender.send(("error", f"the refresh failed: {exc!r}"[:300]))
+    finally:
+        sender.close()

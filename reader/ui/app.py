@@ -29,7 +29,7 @@ from reader.config import Config, ConfigError
 from reader.core.fulltext import make_extractor
 from reader.core.launch import LaunchError, command_for, launch
 from reader.core.models import Article, Feed, RefreshStatus
-from reader.core.refresh import refresh_all
+from reader.core.refresh import refresh_in_child
 from reader.core.safety import is_safe_url
 from reader.core.store import Store, page_key
 from reader.ui.messages import (
@@ -230,6 +230,8 @@ class NewsroomApp(App[None]):
         self.undo_ids: list[int] = []
         self.extractor = make_extractor(config)
         self.refreshing = False
+        self.reading = False  # a story is open in the reading pane
+        self._progress_shown = 0.0
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -275,7 +277,10 @@ class NewsroomApp(App[None]):
         self._layout(event.size.width)
 
     def _layout(self, width: int) -> None:
+        # "-reading" only where it changes the layout: a class change restyles every widget on
+        # screen (the open story's too), which made opening and closing stories slow.
         self.screen.set_class(width < NARROW, "-narrow")
+        self.screen.set_class(width < NARROW and self.reading, "-reading")
 
     @property
     def articles(self) -> ArticleList:
@@ -374,7 +379,8 @@ class NewsroomApp(App[None]):
 
     def open_article(self, article: Article) -> None:
         self.reader.show(article)
-        self.screen.add_class("-reading")
+        self.reading = True
+        self._layout(self.size.width)
         self.load_full_text(article)
         if not article.read:
             self.mark(article, read=True)
@@ -428,12 +434,18 @@ class NewsroomApp(App[None]):
 
         self.post_message(RefreshProgress(0, len(targets)))
         try:
-            summary = refresh_all(self.store, self.config, targets, on_result=progress)
+            summary = refresh_in_child(self.config, targets, on_result=progress)
         finally:
             self.refreshing = False
         self.post_message(RefreshFinished(summary, failures))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
+        # A few updates a second: each one lays the screen out again, and a big refresh sends
+        # dozens a second, which would leave key presses waiting.
+        now = time.monotonic()
+        if 0 < message.done < message.total and now - self._progress_shown < 0.25:
+            return
+        self._progress_shown = now
         self.query_one("#status", Static).remove_class("-error")
         self.query_one("#status", Static).update(
             Content(f"Refreshing feeds {message.done}/{message.total}…")
@@ -671,8 +683,9 @@ class NewsroomApp(App[None]):
             self.load_articles(append=False, keep=True)
 
     def action_back(self) -> None:
-        if self.screen.has_class("-reading"):
-            self.screen.remove_class("-reading")
+        if self.reading:
+            self.reading = False
+            self._layout(self.size.width)
             self.articles.focus()
         elif self.search_query is not None:
             self._show_view(self.view)

@@ -14,6 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.events import Click
 from textual.geometry import Size
 from textual.message import Message
@@ -62,7 +63,8 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
     ]
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    # repaint=False: a move redraws the two lines involved (watch_cursor), not the whole list.
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     class Highlighted(Message):
         def __init__(self, article: Article | None) -> None:
@@ -84,6 +86,9 @@ class ArticleList(ScrollView, can_focus=True):
         self.has_more = False
         self.empty_message = "No stories here yet."
         self._asked_more = False
+        # Drawn lines by (story, width, age, cursor state): moving the cursor or scrolling
+        # redraws from here instead of building styled text again.
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -120,7 +125,7 @@ class ArticleList(ScrollView, can_focus=True):
         for i, row in enumerate(self.rows):
             if row.id == article.id:
                 self.rows[i] = article
-                self.refresh_line(i - int(self.scroll_y))
+                self.refresh_line(i)
                 return
 
     # -- movement ---------------------------------------------------------------------------
@@ -143,8 +148,8 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=new, animate=False)
         elif new >= top + height:
             self.scroll_to(y=new - height + 1, animate=False)
-        self.refresh_line(old - top)
-        self.refresh_line(new - top)
+        self.refresh_line(old)  # virtual line numbers: ScrollView subtracts the scroll offset
+        self.refresh_line(new)
         self._maybe_need_more(new)
         self.post_message(self.Highlighted(self.current))
 
@@ -175,16 +180,26 @@ class ArticleList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
-        text = self._row_text(self.rows[index], width)
-        if index == self.cursor:
-            cursor = self.get_component_rich_style("article-list--cursor")
-            if not self.has_focus:
-                cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
-            text.stylize(cursor)
-        segments = list(text.render(self.app.console))
-        return Strip(segments).adjust_cell_length(width, base)
+        article = self.rows[index]
+        when = age(self.clock() - article.published).rjust(4)
+        key = (article, width, when, index == self.cursor and (1 + self.has_focus))
+        strip = self._lines.get(key)
+        if strip is None:
+            text = self._row_text(article, width, when)
+            if index == self.cursor:
+                cursor = self.get_component_rich_style("article-list--cursor")
+                if not self.has_focus:
+                    cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
+                text.stylize(cursor)
+            segments = list(text.render(self.app.console))
+            strip = self._lines[key] = Strip(segments).adjust_cell_length(width, base)
+        return strip
 
-    def _row_text(self, article: Article, width: int) -> Text:
+    def notify_style_update(self) -> None:
+        self._lines.clear()  # a new theme or focus style: every cached line is stale
+        super().notify_style_update()
+
+    def _row_text(self, article: Article, width: int, when: str) -> Text:
         style = self.get_component_rich_style
         flags = Text()
         flags.append("●" if not article.read else " ", style("article-list--badge-unread"))
@@ -194,7 +209,6 @@ class ArticleList(ScrollView, can_focus=True):
             KIND_BADGES.get(article.change_kind, " "), style("article-list--badge-updated")
         )
         feed_width = max(6, min(20, width // 5))
-        when = age(self.clock() - article.published).rjust(4)
         title_width = max(8, width - feed_width - len(when) - 9)
         title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
         feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
