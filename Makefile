@@ -24,8 +24,7 @@ test: lint
 	$(BIN)/pytest -q
 
 bench: venv
-	$(BIN)/python bench/refresh.py
-	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/watch.py
 
