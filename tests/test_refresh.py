@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from reader.config import Config, load_config
-from reader.core.models import RefreshStatus
-from reader.core.refresh import refresh_all
+from reader.core.models import RefreshResult, RefreshStatus
+from reader.core.refresh import refresh_all, refresh_in_child
 from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
 
@@ -103,3 +103,18 @@ def test_deadline_fires_and_the_rest_completes(
     assert time.monotonic() - started < 2.5
     assert (summary.ok, summary.failed) == (1, 1)
     assert "timed out" in store.feed_by_url(server.url("/slow.xml")).error
+
+
+def test_refresh_in_a_child_process(server: LoopbackServer, store: Store, config: Config) -> None:
+    """The TUI's refresh: same results, streamed back one per feed, stored by another process."""
+    for n in range(3):
+        server.routes[f"/{n}.xml"] = Route(rss(f"Feed {n}", ITEMS))
+    server.routes["/down.xml"] = Route(b"no", status=500, content_type="text/plain")
+    urls = [server.url(f"/{n}.xml") for n in range(3)] + [server.url("/down.xml")]
+    store.add_feeds([(url, None, None) for url in urls])
+    results: list[RefreshResult] = []
+    summary = refresh_in_child(config, store.feeds(), on_result=results.append)
+    assert sorted(r.url for r in results) == sorted(urls)
+    assert (summary.ok, summary.failed, summary.new) == (3, 1, 3 * len(ITEMS))
+    assert len(store.articles()) == 3 * len(ITEMS)  # written by the child, seen here
+    assert "HTTP 500" in (store.feed_by_url(server.url("/down.xml")).error or "")
