@@ -257,7 +257,6 @@ def key_latency(home: Path) -> tuple[float, float]:
         store = Store(config.db_path)
         app = make_app(config, store, refresh_on_start=True)
         timings: list[float] = []
-        by_key: dict[str, list[float]] = {}
 
         async def timed_key(key: str, done: Callable[[], bool]) -> None:
             started = time.perf_counter()
@@ -270,7 +269,6 @@ def key_latency(home: Path) -> tuple[float, float]:
             app.call_after_refresh(painted.set)
             await painted.wait()
             timings.append((time.perf_counter() - started) * 1000)
-            by_key.setdefault(key, []).append(timings[-1])
 
         deadline = time.monotonic() + 60
         async with app.run_test(size=(COLUMNS, LINES)) as pilot:
@@ -291,8 +289,6 @@ def key_latency(home: Path) -> tuple[float, float]:
                 await timed_key("escape", lambda: not app.reading)
                 await timed_key("g", lambda: app.articles.cursor == 0)
         store.close()
-        for key, values in by_key.items():  # for whoever wants to know which key is slow
-            print(key, len(values), f"{statistics.median(values):.0f}", file=sys.stderr)
         return timings
 
     timings = asyncio.run(run())
@@ -311,6 +307,7 @@ def small(runs: int, feeds: int, items: int, latency: float) -> list[str]:
     server = Feeds(feeds, items, latency)
     cold: dict[str, list[Run]] = {"newsroom": [], "newsboat": []}
     warm: dict[str, list[Run]] = {"newsroom": [], "newsboat": []}
+    conditional: dict[str, int] = {}  # 304s answered in the last warm refresh
     try:
         for turn in range(runs):
             with tempfile.TemporaryDirectory() as tmp:
@@ -341,9 +338,6 @@ def small(runs: int, feeds: int, items: int, latency: float) -> list[str]:
         f"| (warm: 304s answered, newsroom / newsboat) | {conditional['newsroom']} |"
         f" {conditional['newsboat']} | | |",
     ]
-
-
-conditional: dict[str, int] = {}
 
 
 def big(feeds: int, items: int) -> list[str]:

@@ -32,13 +32,10 @@ def read_for(fd: int, seconds: float) -> bytes:
     return b"".join(chunks)
 
 
-def test_escape_sequences_never_reach_the_terminal(home: Path) -> None:
-    _, store = hostile_store(home)
-    store.close()
-    (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
-    leader, follower = pty.openpty()
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "160", "LINES": "48"}
-    proc = subprocess.Popen(
+def start_tui(home: Path, follower: int, columns: int, lines: int) -> subprocess.Popen:
+    """The installed TUI on the follower side of a pty, in a session of its own."""
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
+    return subprocess.Popen(
         [NEWSROOM, "--home", str(home)],
         stdin=follower,
         stdout=follower,
@@ -46,6 +43,14 @@ def test_escape_sequences_never_reach_the_terminal(home: Path) -> None:
         env=env,
         start_new_session=True,
     )
+
+
+def test_escape_sequences_never_reach_the_terminal(home: Path) -> None:
+    _, store = hostile_store(home)
+    store.close()
+    (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, 160, 48)
     os.close(follower)
     try:
         output = read_for(leader, 4)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.server import LoopbackServer, Route, rss
-from tests.test_pty import read_for
+from tests.test_pty import read_for, start_tui
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
 
@@ -55,15 +55,7 @@ def test_sigterm_ends_the_tui_during_a_refresh(home: Path, server: LoopbackServe
     (home / "config.toml").write_text("[fetch]\nfeed_timeout = 60\n")  # the signal must win
     leader, follower = pty.openpty()
     before = termios.tcgetattr(follower)
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "40"}
-    proc = subprocess.Popen(
-        [NEWSROOM, "--home", str(home)],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        start_new_session=True,
-    )
+    proc = start_tui(home, follower, 120, 40)
     try:
         painted = read_for(leader, 4)
         assert b"Feeds" in painted and server.hits["/silent.xml"] == 1  # refreshing, stuck

@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from feedparser.datetimes import _parse_date
@@ -137,10 +138,8 @@ def _rss(root: Any) -> tuple[dict, list[dict]]:
         raise _Defer
     feed: dict[str, Any] = {}
     entries = []
-    for child in channel:
+    for child in _children(channel, _RSS_CHANNEL, _RSS_CHANNEL):
         tag = child.tag
-        if tag not in _RSS_CHANNEL:
-            raise _Defer
         if tag in ("title", "link", "ttl") and child.attrib:
             raise _Defer
         if tag == "item":
@@ -160,16 +159,22 @@ def _plain_or_html(value: str) -> dict[str, str]:
     return {"type": "text/html" if html else "text/plain", "value": value}
 
 
+def _children(element: Any, known: frozenset[str], repeatable: Iterable[str]) -> Iterator[Any]:
+    """The child elements, deferring on an unknown one or a repeat feedparser would merge."""
+    seen: set[str] = set()
+    for child in element:
+        if child.tag not in known or (child.tag in seen and child.tag not in repeatable):
+            raise _Defer
+        seen.add(child.tag)
+        yield child
+
+
 def _rss_item(item: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {}
-    seen: set[str] = set()
-    for child in item:
+    for child in _children(item, _RSS_ITEM, ("category", "enclosure")):
         tag = child.tag
-        if tag not in _RSS_ITEM or (tag in seen and tag not in ("category", "enclosure")):
-            raise _Defer
         if len(child) or (child.attrib and tag not in _RSS_ATTRIBUTES):
             raise _Defer  # nested elements, or a type="html" that feedparser would honour
-        seen.add(tag)
         if tag == "title":
             entry["title_detail"] = _plain_or_html(_text(child))
         elif tag == "link":
@@ -198,10 +203,8 @@ def _rss_item(item: Any) -> dict[str, Any]:
 def _atom(root: Any) -> tuple[dict, list[dict]]:
     feed: dict[str, Any] = {}
     entries = []
-    for child in root:
+    for child in _children(root, _ATOM_FEED, _ATOM_FEED):
         tag = child.tag
-        if tag not in _ATOM_FEED:
-            raise _Defer
         if tag == _ATOM + "entry":
             entries.append(_atom_entry(child))
         elif tag == _ATOM + "title":
@@ -232,15 +235,8 @@ def _atom_link(context: dict[str, Any], element: Any) -> None:
 
 def _atom_entry(element: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {}
-    seen: set[str] = set()
-    for child in element:
-        tag = child.tag
-        if tag not in _ATOM_ENTRY or (
-            tag in seen and tag not in (_ATOM + "link", _ATOM + "category")
-        ):
-            raise _Defer
-        seen.add(tag)
-        name = tag[len(_ATOM) :]
+    for child in _children(element, _ATOM_ENTRY, (_ATOM + "link", _ATOM + "category")):
+        name = child.tag[len(_ATOM) :]
         if name == "title":
             entry["title_detail"] = _atom_text(child)
         elif name == "link":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from typing import TYPE_CHECKING
@@ -198,7 +199,6 @@ def refresh_in_child(
     press wait. Results come back one per feed as they finish; SQLite (WAL) lets both processes
     use the database."""
     import multiprocessing
-    import os
 
     context = multiprocessing.get_context("spawn")  # the parent is threaded: no fork
     receiver, sender = context.Pipe(duplex=False)
@@ -229,8 +229,6 @@ def refresh_in_child(
 
 
 def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent: int) -> None:
-    import os
-
     from reader.core.children import follow_parent
 
     follow_parent(parent)
