@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import tracemalloc
 import zlib
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 
 import pytest
 
@@ -247,3 +251,123 @@ async def test_per_host_cap_holds(server: LoopbackServer) -> None:
             )
         )
     assert peak == 3
+
+
+async def test_request_target_headers_and_chunked_body(server: LoopbackServer) -> None:
+    seen: dict[str, str] = {}
+
+    def chunked(request: BaseHTTPRequestHandler) -> None:
+        seen.update(request.headers.items(), line=request.requestline)
+        request.send_response(200)
+        request.send_header("Transfer-Encoding", "chunked")
+        request.end_headers()
+        for part in (b"<rss>", b"chunked", b"</rss>", b""):
+            request.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+
+    server.raw["/na%C3%AFve"] = chunked
+    url = f"http://reader:p%40ss@127.0.0.1:{server.port}/naïve?q=café"
+    response = await fetch(url)
+    assert response.content == b"<rss>chunked</rss>"
+    assert seen["line"] == "GET /na%C3%AFve?q=caf%C3%A9 HTTP/1.1"
+    assert seen["Host"] == f"127.0.0.1:{server.port}"
+    assert seen["Authorization"] == "Basic cmVhZGVyOnBAc3M="  # reader:p@ss
+    assert seen["Accept-Encoding"] == "gzip, deflate"
+
+
+async def test_broken_responses_are_one_line(server: LoopbackServer) -> None:
+    def garbage(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(b"SPDY/9 banana\r\n\r\n")
+
+    def cut(request: BaseHTTPRequestHandler) -> None:
+        headers(request, 200, {"Content-Length": "1000"})
+        request.wfile.write(b"<rss>")
+        request.close_connection = True
+
+    server.raw["/garbage"] = garbage
+    server.raw["/cut"] = cut
+    for path in ("/garbage", "/cut"):
+        with pytest.raises(FetchError) as error:
+            await fetch(server.url(path))
+        assert str(error.value) == "broken HTTP response from 127.0.0.1"
+
+
+@pytest.fixture
+def forgetful_port() -> Iterator[int]:
+    """Answers the first request on each connection, then closes it when the next one arrives:
+    a keep-alive connection the server dropped just as the client reused it."""
+    listener = socket.socket()
+    listener.bind((LOCAL, 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    stop = threading.Event()
+    reply = b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\n<rss/>"
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            if conn.recv(65536):
+                conn.sendall(reply)
+            conn.recv(65536)
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn = listener.accept()[0]
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    listener.close()
+
+
+async def test_a_dropped_keep_alive_connection_is_retried(forgetful_port: int) -> None:
+    url = f"http://{LOCAL}:{forgetful_port}/feed"
+    async with Fetcher() as fetcher:
+        for _ in range(3):
+            response = await fetcher.get(url, limits=SMALL, private_ok_host=LOCAL)
+            assert response.content == b"<rss/>"
+
+
+async def test_tls_certificates_are_verified(tmp_path: Path) -> None:
+    """A self-signed certificate is refused with a one-line reason."""
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is not installed")
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = LoopbackServer()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.httpd.socket = context.wrap_socket(server.httpd.socket, server_side=True)
+    server.routes["/feed"] = Route(b"<rss/>")
+    server.start()
+    try:
+        with pytest.raises(FetchError) as error:
+            await fetch(f"https://{LOCAL}:{server.port}/feed")
+    finally:
+        server.stop()
+    message = str(error.value)
+    assert message.startswith("TLS certificate of 127.0.0.1 refused: ")
+    assert "self" in message and "\n" not in message
