@@ -1,7 +1,8 @@
-"""The fetcher: a small HTTP/1.1 client (asyncio streams, h11) with the limits a feed reader needs.
+"""The fetcher: a small HTTP/1.1 client with the limits a feed reader needs against hostile servers.
 
 A refresh is hundreds of tiny conditional GETs, and a general-purpose client spent more CPU on each
-304 than the network took; this one does only GET, keep-alive and TLS. Every fetch has an overall
+304 than the network took; this one does only GET, keep-alive and TLS (the wire format is in
+wire.py). Every fetch has an overall
 deadline, a cap on *decompressed* bytes (we decode gzip/deflate ourselves, a bounded chunk at a
 time, so a compression bomb never inflates past the cap), at most a few redirects, http(s) only,
 and an address policy: private and loopback addresses are reachable only on the one host the
@@ -18,16 +19,14 @@ import string
 import zlib
 from base64 import b64encode
 from collections import defaultdict
-from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from dataclasses import dataclass
 from functools import cache
 from time import time
 from types import TracebackType
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-import h11
-
 from reader import __version__
+from reader.core import wire
 from reader.core.safety import is_public_address, is_safe_url
 
 USER_AGENT = f"newsroom/{__version__} (terminal feed reader)"
@@ -85,6 +84,8 @@ def _retry_after(value: str | None) -> float | None:
     value = value.strip()
     if value.isdigit():
         return float(value)
+    from email.utils import parsedate_to_datetime  # rare: only 429s and 503s carry a date
+
     try:
         return max(0.0, parsedate_to_datetime(value).timestamp() - time())
     except (TypeError, ValueError):
@@ -151,7 +152,6 @@ class _Connection:
     key: tuple[str, str, int]
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    http: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
     reused: bool = False
 
     def usable(self) -> bool:
@@ -272,7 +272,7 @@ class Fetcher:
                     return await self._exchange(connection, request, limits, url)
                 except _Stale:
                     connection.abort()
-                except h11.ProtocolError:
+                except wire.BrokenResponse:
                     connection.abort()
                     raise FetchError(f"broken HTTP response from {host}") from None
                 except OSError as exc:
@@ -302,7 +302,7 @@ class Fetcher:
         tls = _tls() if scheme == "https" else None
         try:
             reader, writer = await asyncio.open_connection(
-                host, port, ssl=tls, server_hostname=host if tls else None
+                host, port, ssl=tls, server_hostname=host if tls else None, limit=wire.HEAD_LIMIT
             )
         except ssl.SSLCertVerificationError as exc:
             raise FetchError(f"TLS certificate of {host} refused: {exc.verify_message}") from None
@@ -311,27 +311,17 @@ class Fetcher:
         return _Connection(key, reader, writer)
 
     async def _exchange(
-        self, connection: _Connection, request: h11.Request, limits: FetchLimits, url: str
+        self, connection: _Connection, request: bytes, limits: FetchLimits, url: str
     ) -> tuple[int, Response | str]:
-        http = connection.http
         try:
-            connection.writer.write(http.send(request) + http.send(h11.EndOfMessage()))
+            connection.writer.write(request)
             await connection.writer.drain()
-            event = await _next_event(connection)
-            while isinstance(event, h11.InformationalResponse):
-                event = await _next_event(connection)
-        except (OSError, h11.ProtocolError):
+            head = await wire.read_head(connection.reader)
+        except (OSError, wire.NoResponse):
             if connection.reused:
                 raise _Stale from None
             raise
-        if not isinstance(event, h11.Response):
-            raise h11.RemoteProtocolError("connection closed without a response")
-        status = event.status_code
-        fields: dict[str, str] = {}
-        for name, value in event.headers:
-            key = name.decode("latin-1")
-            text = value.decode("latin-1")
-            fields[key] = f"{fields[key]}, {text}" if key in fields else text
+        status, fields = head.status, head.fields
         if status in REDIRECTS:
             location = fields.get("location")
             if not location:
@@ -340,24 +330,24 @@ class Fetcher:
             return status, location
         if not (200 <= status < 300 or status == 304):
             retry = _retry_after(fields.get("retry-after")) if status in (429, 503) else None
-            phrase = event.reason.decode("latin-1")
-            raise FetchError(f"HTTP {status} {phrase}".strip(), status=status, retry_after=retry)
+            raise FetchError(
+                f"HTTP {status} {head.reason}".strip(), status=status, retry_after=retry
+            )
         encoding = fields.get("content-encoding", "").strip().lower()
         if encoding in ("identity", "none"):
             encoding = ""
         if encoding not in ("", "gzip", "x-gzip", "deflate"):
             raise FetchError(f"unsupported content encoding {encoding[:30]!r}")
         length = fields.get("content-length", "")
-        if length.isdigit() and not encoding and int(length) > limits.max_bytes:
+        if (
+            length.isascii()
+            and length.isdigit()
+            and not encoding
+            and int(length) > limits.max_bytes
+        ):
             raise FetchError(f"response too large (over {_size(limits.max_bytes)})")
         decoder = _Decoder(encoding, limits.max_bytes)
-        while not isinstance(event := await _next_event(connection), h11.EndOfMessage):
-            if isinstance(event, h11.Data):
-                decoder.feed(bytes(event.data))
-            else:
-                raise h11.RemoteProtocolError("connection closed in the middle of the body")
-        if http.our_state is h11.DONE and http.their_state is h11.DONE:
-            http.start_next_cycle()
+        if await wire.read_body(connection.reader, head, decoder.feed):
             connection.reused = False
             self._keep(connection)
         else:
@@ -365,7 +355,7 @@ class Fetcher:
         return status, Response(
             url=url,
             status=status,
-            content=decoder.content() if status != 304 else b"",
+            content=decoder.content(),
             content_type=fields.get("content-type"),
             etag=fields.get("etag"),
             last_modified=fields.get("last-modified"),
@@ -385,19 +375,12 @@ class Fetcher:
             raise FetchError(f"refused: {host} is a private address")
 
 
-async def _next_event(connection: _Connection) -> object:
-    http = connection.http
-    while (event := http.next_event()) is h11.NEED_DATA:
-        http.receive_data(await connection.reader.read(CHUNK))
-    return event
-
-
 # Characters a request target may carry as they are; anything else (spaces, non-ASCII) is escaped.
 _TARGET_SAFE = string.punctuation
 
 
-def _request_for(url: str, headers: dict[str, str]) -> tuple[tuple[str, str, int], h11.Request]:
-    """The connection key and the h11 request for a URL that is_safe_url accepted."""
+def _request_for(url: str, headers: dict[str, str]) -> tuple[tuple[str, str, int], bytes]:
+    """The connection key and the request bytes for a URL that is_safe_url accepted."""
     parts = urlsplit(url)
     try:
         host = (parts.hostname or "").encode("idna").decode("ascii")
@@ -415,11 +398,7 @@ def _request_for(url: str, headers: dict[str, str]) -> tuple[tuple[str, str, int
     if parts.username is not None:
         secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
         fields["Authorization"] = "Basic " + b64encode(secret).decode("ascii")
-    try:
-        request = h11.Request(method="GET", target=target, headers=list(fields.items()))
-    except h11.LocalProtocolError:
-        raise FetchError(f"refused: invalid URL {url[:100]!r}") from None
-    return (parts.scheme, host, port), request
+    return (parts.scheme, host, port), wire.request(target, fields)
 
 
 async def _resolves_public(host: str) -> bool:
