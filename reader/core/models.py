@@ -35,6 +35,17 @@ class ParsedFeed:
 
 
 @dataclass(frozen=True, slots=True)
+class Unchanged:
+    """A feed found unchanged (a 304 or the same body), waiting to be recorded."""
+
+    feed_id: int
+    checked_at: int
+    next_check_at: int
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Feed:
     """A subscription as stored."""
 

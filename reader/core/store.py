@@ -17,9 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from reader.core.diff import classify
-from reader.core.models import Article, Feed, ParsedEntry, ParsedFeed
-from reader.core.text import fingerprints
+from reader.core.models import Article, Feed, ParsedEntry, ParsedFeed, Unchanged
 
 BUSY_TIMEOUT_MS = 15_000
 
@@ -282,22 +280,18 @@ class Store:
         rows = self._read("SELECT body_hash FROM feeds WHERE id = ?", (feed_id,))
         return rows[0][0] if rows else None
 
-    def record_not_modified(
-        self,
-        feed_id: int,
-        *,
-        now: int,
-        next_check_at: int,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        """A 304 or an unchanged body: the feed is healthy and its stories stay as they are."""
+    def record_not_modified(self, checks: Sequence[Unchanged]) -> None:
+        """304s and unchanged bodies: those feeds are healthy and their stories stay as they are.
+        A refresh hands them over in batches, one transaction each."""
         with self._write() as conn:
-            conn.execute(
+            conn.executemany(
                 "UPDATE feeds SET checked_at = ?, next_check_at = ?, error = NULL,"
                 " error_count = 0, error_at = NULL, etag = COALESCE(?, etag),"
                 " last_modified = COALESCE(?, last_modified) WHERE id = ?",
-                (now, next_check_at, etag, last_modified, feed_id),
+                [
+                    (c.checked_at, c.next_check_at, c.etag, c.last_modified, c.feed_id)
+                    for c in checks
+                ],
             )
 
     def record_failure(self, feed_id: int, message: str, *, now: int, next_check_at: int) -> None:
@@ -333,6 +327,9 @@ class Store:
         current values follow the feed but nothing is flagged), otherwise a new feed version is
         stored and the story is flagged as changed.
         """
+        # The text and diff modules load here: a refresh where nothing changed never needs them.
+        from reader.core.text import fingerprints
+
         new = changed = 0
         with self._write() as conn:
             conn.execute(
@@ -414,6 +411,8 @@ class Store:
         now: int,
     ) -> bool:
         """Record a feed-tier change of a known story; returns whether it is a new state."""
+        from reader.core.diff import classify
+
         article_id, _, old_title, old_summary, _, _ = row
         seen = conn.execute(
             "SELECT 1 FROM versions WHERE article_id = ? AND source = 'feed' AND loose_hash = ?",
@@ -470,6 +469,8 @@ class Store:
         if row is None or row[4] != 1:
             return
         title, summary, loose, first_seen, _ = row
+        from reader.core.text import fingerprints
+
         exact, _ = fingerprints(title, summary)
         conn.execute(
             """INSERT INTO versions (article_id, seq, seen_at, source, title, text, text_hash,
@@ -494,6 +495,8 @@ class Store:
     ) -> None:
         """Store the text extracted from a story's page as a 'page' version; with a ``kind``
         it is a real change and the story is flagged."""
+        from reader.core.text import fingerprints
+
         exact, loose = fingerprints(title, text)
         with self._write() as conn:
             self._materialize_first_version(conn, article_id)
