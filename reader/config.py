@@ -29,7 +29,7 @@ class FetchConfig:
     feed_max_mib: float = 15.0
     page_max_mib: float = 5.0
     max_redirects: int = 5
-    concurrency: int = 16
+    concurrency: int = 32
     per_host: int = 4
 
 

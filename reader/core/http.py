@@ -176,7 +176,7 @@ class Fetcher:
     """One HTTP client for a whole refresh, with global and per-host concurrency caps."""
 
     def __init__(
-        self, *, concurrency: int = 16, per_host: int = 4, user_agent: str = USER_AGENT
+        self, *, concurrency: int = 32, per_host: int = 4, user_agent: str = USER_AGENT
     ) -> None:
         self.concurrency = concurrency
         self.user_agent = user_agent
