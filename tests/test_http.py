@@ -371,3 +371,48 @@ async def test_tls_certificates_are_verified(tmp_path: Path) -> None:
     message = str(error.value)
     assert message.startswith("TLS certificate of 127.0.0.1 refused: ")
     assert "self" in message and "\n" not in message
+
+
+CHUNKED = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+HOSTILE_HEADS = {
+    "head over 64 KiB": b"HTTP/1.1 200 OK\r\nX-Pad: " + b"a" * 70_000 + b"\r\n\r\n",
+    "too many fields": b"HTTP/1.1 200 OK\r\n" + b"X-A: 1\r\n" * 150 + b"\r\n",
+    "field without a colon": b"HTTP/1.1 200 OK\r\nContent-Length 3\r\n\r\nabc",
+    "four-digit status": b"HTTP/1.1 2000 OK\r\nContent-Length: 0\r\n\r\n",
+    "not HTTP/1": b"ICY 200 OK\r\nContent-Length: 0\r\n\r\n",
+    "bad Content-Length": b"HTTP/1.1 200 OK\r\nContent-Length: 12a\r\n\r\nabc",
+    "bad chunk size": CHUNKED + b"zz\r\nabc\r\n0\r\n\r\n",
+    "prefixed chunk size": CHUNKED + b"0x3\r\nabc\r\n",
+    "chunk longer than said": CHUNKED + b"2\r\nabc\r\n0\r\n\r\n",
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_HEADS)
+async def test_hostile_responses_are_refused(server: LoopbackServer, case: str) -> None:
+    def answer(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(HOSTILE_HEADS[case])
+        request.close_connection = True
+
+    server.raw["/feed"] = answer
+    with pytest.raises(FetchError) as error:
+        await fetch(server.url("/feed"))
+    assert str(error.value) == "broken HTTP response from 127.0.0.1"
+
+
+async def test_http_1_0_and_trailers(server: LoopbackServer) -> None:
+    """An HTTP/1.0 body runs to the end of the connection; chunk trailers are skipped."""
+
+    def old(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n<rss>1.0</rss>")
+        request.close_connection = True
+
+    def trailers(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(CHUNKED + b"5;ext=1\r\n<rss>\r\n6\r\n</rss>\r\n0\r\nX-Sum: 1\r\n\r\n")
+
+    server.raw["/old"] = old
+    server.raw["/trailers"] = trailers
+    async with Fetcher() as fetcher:
+        for path, body in (("/old", b"<rss>1.0</rss>"), ("/trailers", b"<rss></rss>")):
+            for _ in range(2):  # and the connection is in a sane state afterwards
+                response = await fetcher.get(server.url(path), limits=SMALL, private_ok_host=LOCAL)
+                assert response.content == body
