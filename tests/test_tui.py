@@ -269,12 +269,12 @@ async def test_hostile_markup_is_shown_literally(home: Path) -> None:
         await pilot.press("enter")
         await settle(pilot)
         await pilot.click("#articles", offset=(10, 0))
-        await pilot.click("#reader-header", offset=(3, 1))
+        await pilot.click("#reader", offset=(3, 2))
         await settle(pilot)
         assert app.is_running
-        header = str(app.query_one("#reader-header").render())
-        assert "[@click=app.quit]x[/]" in header
-        assert "\x1b" not in header
+        shown = "\n".join(line.text for line in app.reader.lines)
+        assert "[@click=app.quit]x[/]" in shown
+        assert "\x1b" not in shown
 
 
 async def test_a_failing_worker_does_not_take_the_app_down(home: Path) -> None:
@@ -524,3 +524,81 @@ async def test_pathological_pages_fall_back_and_the_ui_stays_responsive(
     assert "full text unavailable" in notes["Deep"]
     assert "too large" in notes["Huge"]
     assert "longer than 1 s" in notes["Slow"]
+
+
+def story_store(home: Path, body: str, stories: int = 1) -> tuple:
+    """A feed of ``stories`` stories, the newest with ``body`` as its HTML content."""
+    from reader.core.models import ParsedEntry, ParsedFeed
+    from tests.tui_data import FROZEN
+
+    config = load_config(home)
+    store = Store(config.db_path)
+    feed, _ = store.add_feed("http://127.0.0.1:9/feed", title="Desk")
+    entries = tuple(
+        ParsedEntry(
+            guid=f"s{n}",
+            url=f"http://127.0.0.1:9/{n}",
+            title=f"Story {n}",
+            author=None,
+            published=FROZEN - 60 * n,
+            updated=None,
+            summary=f"Summary {n}",
+            content=body if n == 0 else None,
+        )
+        for n in range(stories)
+    )
+    parsed = ParsedFeed(title="Desk", site_url=None, ttl_minutes=None, entries=entries)
+    store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    return config, store
+
+
+async def test_reading_pane_draws_markdown_as_lines(home: Path) -> None:
+    body = (
+        "<h2>What we know</h2><p>The <b>council</b> met at <a href='https://example.org/x'>"
+        "the hall</a>.</p><ul><li>first point</li><li>second point</li></ul>"
+        "<blockquote>a quote</blockquote>"
+        + "<p>filler paragraph</p>" * 60
+        + "<p>"
+        + "a long paragraph " * 40
+        + "</p>"
+    )
+    config, store = story_store(home, body)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = [line.text.rstrip() for line in app.reader.lines]
+        width = app.reader.scrollable_content_region.width
+        assert all(line.cell_length == width for line in app.reader.lines)
+        assert "What we know" in text  # a heading starts at the left edge
+        assert "The council met at the hall." in text
+        assert {"• first point", "• second point"} <= {line.strip() for line in text}
+        # Links are drawn, but are not terminal hyperlinks: a story opens only through `o`.
+        assert not any(seg.style and seg.style.link for line in app.reader.lines for seg in line)
+        assert app.reader.max_scroll_y > 0  # 60 paragraphs do not fit
+        app.reader.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        assert app.reader.scroll_y == app.reader.max_scroll_y
+        lines_before = len(app.reader.lines)
+        await pilot.resize_terminal(120, 48)  # narrower: drawn again at the new width
+        await settle(pilot)
+        narrower = app.reader.scrollable_content_region.width
+        assert narrower < width
+        assert all(line.cell_length == narrower for line in app.reader.lines)
+        assert len(app.reader.lines) > lines_before  # the long paragraph wraps more
+
+
+async def test_arrow_keys_move_the_cursor_in_a_long_list(home: Path) -> None:
+    config, store = story_store(home, "<p>x</p>", stories=120)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "down", "up")
+        assert app.articles.cursor == 1
+        await pilot.press("end")  # the last story loaded so far; the next page follows
+        await settle(pilot)
+        assert app.articles.cursor == 99 and len(app.articles.rows) == 120
+        await pilot.press("home")
+        assert app.articles.cursor == 0 and app.articles.scroll_y == 0

@@ -16,7 +16,6 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.events import Click
-from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -24,6 +23,7 @@ from textual.strip import Strip
 
 from reader.core.models import Article
 from reader.core.safety import sanitize_for_terminal
+from reader.ui.widgets.lines import look, set_height
 
 PREFETCH = 40  # ask for the next page when the cursor is this close to the end
 # One letter for the kind of the latest change, beside the ↻ badge.
@@ -58,7 +58,12 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--badge-starred",
         "article-list--badge-unread",
     }
+    # The arrows and home/end move the cursor; as a scroll view's keys they would only scroll.
     BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("home", "edge(0)", "First story", show=False),
+        Binding("end", "edge(1)", "Last story", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
     ]
@@ -88,7 +93,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._asked_more = False
         # Drawn lines by (story, width, age, cursor state): moving the cursor or scrolling
         # redraws from here instead of building styled text again.
-        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
+        self._look: tuple[Style, ...] = ()
+        self._restyled = True
 
     # -- data -------------------------------------------------------------------------------
 
@@ -103,7 +110,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows = list(rows)
         self.has_more = has_more
         self._asked_more = False
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        set_height(self, len(self.rows))
         index = 0
         if keep and old is not None:
             index = next((i for i, a in enumerate(self.rows) if a.id == old.id), 0)
@@ -118,8 +125,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.rows.extend(rows)
         self.has_more = has_more
         self._asked_more = False
-        self.virtual_size = Size(self.size.width, len(self.rows))
-        self.refresh()
+        set_height(self, len(self.rows))
 
     def update_article(self, article: Article) -> None:
         for i, row in enumerate(self.rows):
@@ -138,16 +144,24 @@ class ArticleList(ScrollView, can_focus=True):
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, index))
 
+    def action_move(self, delta: int) -> None:
+        self.move(delta)
+
+    def action_edge(self, bottom: int) -> None:
+        self.move_to(len(self.rows) - 1 if bottom else 0)
+
     def action_page(self, direction: int) -> None:
         self.move(direction * max(1, self.size.height - 1))
 
     def watch_cursor(self, old: int, new: int) -> None:
         top = int(self.scroll_y)
         height = max(1, self.size.height)
+        # immediate: scrolled in this frame, not the next one, which a key pressed just after
+        # this one would wait for.
         if new < top:
-            self.scroll_to(y=new, animate=False)
+            self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + height:
-            self.scroll_to(y=new - height + 1, animate=False)
+            self.scroll_to(y=new - height + 1, animate=False, immediate=True)
         self.refresh_line(old)  # virtual line numbers: ScrollView subtracts the scroll offset
         self.refresh_line(new)
         self._maybe_need_more(new)
@@ -171,9 +185,9 @@ class ArticleList(ScrollView, can_focus=True):
     # -- drawing ----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width  # the scroll bar is always there
         index = int(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base_style()
         if not self.rows:
             if y == 1:
                 return Strip([Segment(f" {self.empty_message}".ljust(width), base)], width)
@@ -185,7 +199,7 @@ class ArticleList(ScrollView, can_focus=True):
         key = (article, width, when, index == self.cursor and (1 + self.has_focus))
         strip = self._lines.get(key)
         if strip is None:
-            text = self._row_text(article, width, when)
+            text = self._row_text(article, width, when, base)
             if index == self.cursor:
                 cursor = self.get_component_rich_style("article-list--cursor")
                 if not self.has_focus:
@@ -196,10 +210,20 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def notify_style_update(self) -> None:
-        self._lines.clear()  # a new theme or focus style: every cached line is stale
         super().notify_style_update()
+        self._restyled = True
 
-    def _row_text(self, article: Article, width: int, when: str) -> Text:
+    def _base_style(self) -> Style:
+        """The widget's style, worked out again only after a restyle (it walks every ancestor,
+        which cost more than drawing a cached line)."""
+        if self._restyled:
+            self._restyled = False
+            if (drawn_with := look(self)) != self._look:
+                self._look = drawn_with
+                self._lines.clear()  # a new theme: every cached line is stale
+        return self._look[0]
+
+    def _row_text(self, article: Article, width: int, when: str, base: Style) -> Text:
         style = self.get_component_rich_style
         flags = Text()
         flags.append("●" if not article.read else " ", style("article-list--badge-unread"))
@@ -212,7 +236,7 @@ class ArticleList(ScrollView, can_focus=True):
         title_width = max(8, width - feed_width - len(when) - 9)
         title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
         feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
-        text = Text(no_wrap=True, overflow="ellipsis", end="", style=self.rich_style)
+        text = Text(no_wrap=True, overflow="ellipsis", end="", style=base)
         text.append(" ")
         text.append_text(flags)
         text.append(" ")
