@@ -2,11 +2,10 @@
 
 A refresh is hundreds of tiny conditional GETs, and a general-purpose client spent more CPU on each
 304 than the network took; this one does only GET, keep-alive and TLS (the wire format is in
-wire.py). Every fetch has an overall
-deadline, a cap on *decompressed* bytes (we decode gzip/deflate ourselves, a bounded chunk at a
-time, so a compression bomb never inflates past the cap), at most a few redirects, http(s) only,
-and an address policy: private and loopback addresses are reachable only on the one host the
-caller trusts (the feed's own host).
+wire.py). Every fetch has an overall deadline, a cap on *decompressed* bytes (we decode
+gzip/deflate ourselves, a bounded chunk at a time, so a compression bomb never inflates past the
+cap), at most a few redirects, http(s) only, and an address policy: private and loopback
+addresses are reachable only on the one host the caller trusts (the feed's own host).
 """
 
 from __future__ import annotations
@@ -382,9 +381,10 @@ _TARGET_SAFE = string.punctuation
 def _request_for(url: str, headers: dict[str, str]) -> tuple[tuple[str, str, int], bytes]:
     """The connection key and the request bytes for a URL that is_safe_url accepted."""
     parts = urlsplit(url)
+    default = 443 if parts.scheme == "https" else 80
     try:
         host = (parts.hostname or "").encode("idna").decode("ascii")
-        port = parts.port or (443 if parts.scheme == "https" else 80)
+        port = parts.port or default
     except (UnicodeError, ValueError):
         raise FetchError(f"refused: invalid URL {url[:100]!r}") from None
     if not host:
@@ -393,7 +393,6 @@ def _request_for(url: str, headers: dict[str, str]) -> tuple[tuple[str, str, int
     if parts.query:
         target += "?" + quote(parts.query, safe=_TARGET_SAFE)
     name = f"[{host}]" if ":" in host else host
-    default = 443 if parts.scheme == "https" else 80
     fields = {"Host": name if port == default else f"{name}:{port}", **headers}
     if parts.username is not None:
         secret = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
