@@ -67,7 +67,8 @@ class ReadingPane(ScrollView, can_focus=True):
         self.source = "feed"
         self.note: str | None = None
         self.lines: list[Strip] = []  # the whole story, drawn at the current width
-        self._look: tuple[Style, ...] = ()
+        self._look: tuple[Style, ...] = ()  # the styles those lines were drawn with
+        self._blank = Strip.blank(0)
 
     def show(self, article: Article, loading: bool = True) -> None:
         """Show the feed's text at once; the full text follows through show_full()."""
@@ -106,8 +107,7 @@ class ReadingPane(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if self.is_mounted and (drawn_with := look(self)) != self._look:
-            self._look = drawn_with
+        if self.lines and look(self) != self._look:
             self._draw()  # a new theme: the lines carry the old colours
 
     def _draw(self) -> None:
@@ -115,20 +115,21 @@ class ReadingPane(ScrollView, can_focus=True):
         if width <= 0:
             self.lines = []
             return
+        self._look = look(self)
+        base = self._look[0]
         console = self.app.console
         options = console.options.update(width=width, highlight=False, markup=False)
         with console.use_theme(self._theme()):
-            rendered = console.render_lines(
-                self._document(), options, style=self.rich_style, pad=True
-            )
+            rendered = console.render_lines(self._document(), options, style=base, pad=True)
         self.lines = [Strip(_inert(line), width) for line in rendered]
+        self._blank = Strip.blank(width, base)  # below a short story, on every frame
         set_height(self, len(self.lines))
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
         if 0 <= index < len(self.lines):
             return self.lines[index]
-        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        return self._blank
 
     def _document(self) -> RenderableType:
         style = self.get_component_rich_style
