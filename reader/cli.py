@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -41,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _iso(ts: int | None) -> str | None:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if ts else None
 
 
 def _clean(text: str | None) -> str:
@@ -49,6 +48,8 @@ def _clean(text: str | None) -> str:
 
 
 def _print_json(data: Any) -> None:
+    import json  # most commands print text
+
     json.dump(data, sys.stdout, indent=2)
     sys.stdout.write("\n")
 
@@ -83,7 +84,7 @@ def _print_articles(articles: Sequence[Article]) -> None:
     for a in articles:
         flags = ("N" if not a.read else " ") + ("*" if a.starred else " ")
         flags += "U" if a.updated else " "
-        when = datetime.fromtimestamp(a.published, UTC).strftime("%Y-%m-%d %H:%M")
+        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(a.published))
         feed = _clean(a.feed_title)[:20].ljust(20)
         title = _clean(a.title) or "(untitled)"
         if not a.read:

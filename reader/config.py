@@ -2,18 +2,16 @@
 
 The home is `--home`, else $NEWSROOM_HOME, else the platform's usual places (platformdirs). Unknown
 keys and wrong types are reported with the file and the key, so a typo never goes unnoticed.
+Settings are named tuples (cheap to define at start-up) and are never changed in place, which is
+what makes their shared empty defaults safe.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
-from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
-
-import platformdirs
+from typing import Any, NamedTuple
 
 APP = "newsroom"
 
@@ -22,8 +20,7 @@ class ConfigError(ValueError):
     """A config file that cannot be used; str() is one line naming the file and key."""
 
 
-@dataclass(frozen=True, slots=True)
-class FetchConfig:
+class FetchConfig(NamedTuple):
     feed_timeout: float = 30.0
     page_timeout: float = 45.0
     feed_max_mib: float = 15.0
@@ -33,52 +30,47 @@ class FetchConfig:
     per_host: int = 4
 
 
-@dataclass(frozen=True, slots=True)
-class RefreshConfig:
+class RefreshConfig(NamedTuple):
     interval_minutes: int = 30
 
 
-@dataclass(frozen=True, slots=True)
-class ExtractConfig:
+class ExtractConfig(NamedTuple):
     # Off by default: extracting every new story costs a page fetch and ~0.15 s of CPU each,
     # while opening a story extracts just that one (and caches it).
     on_refresh: bool = False
-    feeds: list[str] = field(default_factory=list)  # feed URLs extracted on refresh anyway
+    feeds: tuple[str, ...] = ()  # feed URLs extracted on refresh anyway
     timeout: float = 10.0
     memory_mib: int = 768
 
 
-@dataclass(frozen=True, slots=True)
-class WatchConfig:
+class WatchConfig(NamedTuple):
     in_tui: bool = True  # run the story watcher in the background of the TUI
     every_minutes: float = 5.0  # how often the TUI looks for stories due a check
     # Stretches the schedule (15 min to 3 h, hourly to a day, 6-hourly to a week): 2 = half
     # as often and twice as long.
     schedule_scale: float = 1.0
     # Text matching these regular expressions never counts as a change ("Share this story").
-    ignore: list[str] = field(default_factory=list)
+    ignore: tuple[str, ...] = ()
     # The same, for one feed: {"https://example.org/feed.xml" = ["Most read: .*"]}.
-    ignore_by_feed: dict[str, list[str]] = field(default_factory=dict)
+    ignore_by_feed: dict[str, tuple[str, ...]] = {}
 
 
-@dataclass(frozen=True, slots=True)
-class TuiConfig:
+class TuiConfig(NamedTuple):
     refresh_on_start: bool = True
     theme: str = "textual-dark"
-    browser: list[str] = field(default_factory=list)  # argv with {url} and {title}; [] = system
+    browser: tuple[str, ...] = ()  # argv with {url} and {title}; empty: the system's
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(NamedTuple):
     config_path: Path
     db_path: Path
-    fetch: FetchConfig = field(default_factory=FetchConfig)
-    refresh: RefreshConfig = field(default_factory=RefreshConfig)
-    tui: TuiConfig = field(default_factory=TuiConfig)
-    extract: ExtractConfig = field(default_factory=ExtractConfig)
-    watch: WatchConfig = field(default_factory=WatchConfig)
+    fetch: FetchConfig = FetchConfig()
+    refresh: RefreshConfig = RefreshConfig()
+    tui: TuiConfig = TuiConfig()
+    extract: ExtractConfig = ExtractConfig()
+    watch: WatchConfig = WatchConfig()
     # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
-    keys: dict[str, str] = field(default_factory=dict)
+    keys: dict[str, str] = {}
 
 
 def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
@@ -86,6 +78,8 @@ def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
     if home:
         base = Path(home).expanduser()
         return base / "config.toml", base / "newsroom.db"
+    import platformdirs  # only when no home is given: its import costs a few milliseconds
+
     config_dir = Path(platformdirs.user_config_dir(APP, appauthor=False))
     data_dir = Path(platformdirs.user_data_dir(APP, appauthor=False))
     return config_dir / "config.toml", data_dir / "newsroom.db"
@@ -97,35 +91,46 @@ def _patterns(value: Any) -> list[str]:
     return list(value)
 
 
-def _section(cls: type, values: Any, name: str, path: Path) -> Any:
-    """Build one settings dataclass from a TOML table, checking keys and types."""
+def _section(cls: Any, values: Any, name: str, path: Path) -> Any:
+    """Build one settings record from a TOML table, checking keys and types."""
     if not isinstance(values, dict):
         raise ConfigError(f"{path}: [{name}] must be a table")
-    known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in values.items():
-        if key not in known:
+        if key not in cls._field_defaults:
             raise ConfigError(f"{path}: unknown key {name}.{key}")
-        default = getattr(cls(), key)
-        expected = float if isinstance(default, float) else type(default)
-        ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
-        if not ok or isinstance(value, bool) != isinstance(default, bool):
-            raise ConfigError(f"{path}: {name}.{key} must be {expected.__name__}")
-        if isinstance(value, list) and not all(isinstance(item, str) for item in value):
-            raise ConfigError(f"{path}: {name}.{key} must be a list of strings")
-        if isinstance(value, dict) and not all(
-            isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()
-        ):
-            raise ConfigError(f"{path}: {name}.{key} must map names to lists of strings")
-        for pattern in _patterns(value) if "ignore" in key else ():
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ConfigError(f"{path}: {name}.{key}: bad regular expression ({exc})") from None
-        if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
-            raise ConfigError(f"{path}: {name}.{key} must be positive")
-        kwargs[key] = expected(value)
+        kwargs[key] = _setting(cls._field_defaults[key], value, f"{name}.{key}", path)
     return cls(**kwargs)
+
+
+def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
+    """One TOML value checked against the type of its default; lists become tuples."""
+    expected: type = float if isinstance(default, float) else type(default)
+    if isinstance(default, tuple):
+        expected = list
+    elif isinstance(default, dict):
+        expected = dict
+    ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
+    if not ok or isinstance(value, bool) != isinstance(default, bool):
+        raise ConfigError(f"{path}: {name} must be {expected.__name__}")
+    if isinstance(value, list) and not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{path}: {name} must be a list of strings")
+    if isinstance(value, dict) and not all(
+        isinstance(v, list) and all(isinstance(i, str) for i in v) for v in value.values()
+    ):
+        raise ConfigError(f"{path}: {name} must map names to lists of strings")
+    for pattern in _patterns(value) if "ignore" in name else ():
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(f"{path}: {name}: bad regular expression ({exc})") from None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
+        raise ConfigError(f"{path}: {name} must be positive")
+    if isinstance(value, list):
+        return tuple(value)
+    if isinstance(value, dict):
+        return {k: tuple(v) for k, v in value.items()}
+    return expected(value)
 
 
 _SECTIONS: dict[str, type] = {
@@ -156,6 +161,8 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
         return config
     except OSError as exc:
         raise ConfigError(f"{config_path}: cannot read ({exc.strerror})") from None
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -168,4 +175,4 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
         if name not in _SECTIONS:
             raise ConfigError(f"{config_path}: unknown section [{name}]")
         sections[name] = _section(_SECTIONS[name], values, name, config_path)
-    return replace(config, **sections)
+    return config._replace(**sections)

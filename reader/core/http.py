@@ -18,10 +18,10 @@ import string
 import zlib
 from base64 import b64encode
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import cache
 from time import time
 from types import TracebackType
+from typing import NamedTuple
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from reader import __version__
@@ -34,8 +34,7 @@ PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
-@dataclass(frozen=True, slots=True)
-class FetchLimits:
+class FetchLimits(NamedTuple):
     timeout: float
     max_bytes: int
     max_redirects: int = 5
@@ -45,8 +44,7 @@ FEED_LIMITS = FetchLimits(timeout=30.0, max_bytes=15 * 1024 * 1024)
 PAGE_LIMITS = FetchLimits(timeout=45.0, max_bytes=5 * 1024 * 1024)
 
 
-@dataclass(frozen=True, slots=True)
-class Response:
+class Response(NamedTuple):
     url: str
     status: int
     content: bytes
@@ -144,14 +142,18 @@ class _Decoder:
         return b"".join(self.parts)
 
 
-@dataclass(slots=True)
 class _Connection:
     """One keep-alive connection to (scheme, host, port)."""
 
-    key: tuple[str, str, int]
-    reader: asyncio.StreamReader
-    writer: asyncio.StreamWriter
-    reused: bool = False
+    __slots__ = ("key", "reader", "reused", "writer")
+
+    def __init__(
+        self, key: tuple[str, str, int], reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        self.key = key
+        self.reader = reader
+        self.writer = writer
+        self.reused = False
 
     def usable(self) -> bool:
         return not self.writer.is_closing() and not self.reader.at_eof()

@@ -78,7 +78,7 @@ class Watcher:
         """The user's ignore rules for this story: global ones and its feed's own."""
         settings = self.config.watch
         feed = self.store.feed(article.feed_id)
-        patterns = settings.ignore + settings.ignore_by_feed.get(feed.url if feed else "", [])
+        patterns = settings.ignore + settings.ignore_by_feed.get(feed.url if feed else "", ())
         return [re.compile(p) for p in patterns]
 
     @staticmethod

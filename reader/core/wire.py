@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 HEAD_LIMIT = 64 * 1024  # also the StreamReader limit, which bounds every readuntil()
 MAX_FIELDS = 100
@@ -29,8 +29,7 @@ class NoResponse(BrokenResponse):
     """The connection ended before the first byte of an answer."""
 
 
-@dataclass(frozen=True, slots=True)
-class Head:
+class Head(NamedTuple):
     status: int
     reason: str
     fields: dict[str, str]  # lower-case names; repeated fields joined with ", "
