@@ -161,6 +161,23 @@ async def test_silent_server_hits_the_deadline(silent_port: int) -> None:
         await fetch(f"http://{LOCAL}:{silent_port}/feed")
 
 
+async def test_a_silent_host_is_not_waited_on_again(silent_port: int) -> None:
+    """Feeds queued for a host that just timed out fail at once instead of each waiting out
+    its own deadline in turn."""
+    limits = FetchLimits(timeout=0.5, max_bytes=1024)
+    url = f"http://{LOCAL}:{silent_port}/feed"
+    started = time.monotonic()
+    async with Fetcher(per_host=2) as fetcher:
+        results = await asyncio.gather(
+            *(fetcher.get(url, limits=limits, private_ok_host=LOCAL) for _ in range(8)),
+            return_exceptions=True,
+        )
+    messages = sorted(str(r) for r in results)
+    assert messages.count("timed out after 0.5 s") == 2
+    assert messages.count(f"skipped: {LOCAL} timed out on another request") == 6
+    assert time.monotonic() - started < 1.2
+
+
 async def test_redirect_loop_and_long_chain(server: LoopbackServer) -> None:
     server.routes["/a"] = Route(status=302, headers={"Location": "/b"})
     server.routes["/b"] = Route(status=302, headers={"Location": "/a"})
@@ -251,6 +268,27 @@ async def test_per_host_cap_holds(server: LoopbackServer) -> None:
             )
         )
     assert peak == 3
+
+
+async def test_waiting_for_a_slot_does_not_count_against_the_deadline(
+    server: LoopbackServer,
+) -> None:
+    """Many feeds on one slow host: each answer comes in time, so none may time out."""
+
+    def slow(request: BaseHTTPRequestHandler) -> Route:
+        time.sleep(0.3)
+        return Route(b"<rss/>")
+
+    server.routes["/slow"] = slow
+    limits = FetchLimits(timeout=0.5, max_bytes=1024)
+    async with Fetcher(per_host=2) as fetcher:
+        responses = await asyncio.gather(
+            *(
+                fetcher.get(server.url("/slow"), limits=limits, private_ok_host=LOCAL)
+                for _ in range(6)
+            )
+        )
+    assert [r.status for r in responses] == [200] * 6
 
 
 async def test_request_target_headers_and_chunked_body(server: LoopbackServer) -> None:

@@ -187,6 +187,7 @@ class Fetcher:
         )
         self._idle: list[_Connection] = []  # oldest first, at most `concurrency`
         self._public: dict[str, bool] = {}
+        self._silent: dict[str, float] = {}  # host -> loop time until which it is not asked
 
     async def __aenter__(self) -> Fetcher:
         return self
@@ -214,10 +215,16 @@ class Fetcher:
         last_modified: str | None = None,
         private_ok_host: str | None = None,
     ) -> Response:
-        """GET ``url`` within ``limits``; raises FetchError for anything but a 2xx or 304."""
+        """GET ``url`` within ``limits``; raises FetchError for anything but a 2xx or 304.
+
+        The deadline starts when the first request gets its slot: a feed queued behind others on
+        the same host is not late. A host that lets a request time out is not asked again for
+        as long, so its queued feeds fail at once rather than each waiting out its deadline."""
         try:
-            async with asyncio.timeout(limits.timeout):
-                return await self._follow(url, limits, etag, last_modified, private_ok_host)
+            async with asyncio.timeout(None) as deadline:
+                return await self._follow(
+                    url, limits, etag, last_modified, private_ok_host, deadline
+                )
         except TimeoutError:
             raise FetchError(f"timed out after {limits.timeout:g} s") from None
 
@@ -228,6 +235,7 @@ class Fetcher:
         etag: str | None,
         last_modified: str | None,
         private_ok_host: str | None,
+        deadline: asyncio.Timeout,
     ) -> Response:
         headers = {
             "User-Agent": self.user_agent,
@@ -243,8 +251,19 @@ class Fetcher:
             if not is_safe_url(url):
                 raise FetchError(f"refused: not an http(s) URL: {url[:100]!r}")
             host = (urlsplit(url).hostname or "").lower()
-            await self._check_address(host, private_ok_host)
-            status, result = await self._request(url, headers, limits, host)
+            async with self._all, self._hosts[host]:
+                now = asyncio.get_running_loop().time()
+                if now < self._silent.get(host, 0.0):
+                    raise FetchError(f"skipped: {host} timed out on another request")
+                if deadline.when() is None:
+                    deadline.reschedule(now + limits.timeout)
+                try:
+                    await self._check_address(host, private_ok_host)
+                    status, result = await self._request(url, headers, limits, host)
+                except asyncio.CancelledError:
+                    if deadline.expired():  # the others queued for it would only wait as long
+                        self._silent[host] = deadline.when() + limits.timeout
+                    raise
             if isinstance(result, Response):
                 moved = result.url if hop and all_permanent else None
                 return Response(
@@ -264,24 +283,23 @@ class Fetcher:
     async def _request(
         self, url: str, headers: dict[str, str], limits: FetchLimits, host: str
     ) -> tuple[int, Response | str]:
-        """One request: a final Response, or the Location of a redirect."""
+        """One request, in a slot: a final Response, or the Location of a redirect."""
         key, request = _request_for(url, headers)
-        async with self._all, self._hosts[host]:
-            while True:
-                connection = self._take_idle(key) or await self._connect(key)
-                try:
-                    return await self._exchange(connection, request, limits, url)
-                except _Stale:
-                    connection.abort()
-                except wire.BrokenResponse:
-                    connection.abort()
-                    raise FetchError(f"broken HTTP response from {host}") from None
-                except OSError as exc:
-                    connection.abort()
-                    raise FetchError(_network_message(exc, host)) from None
-                except BaseException:
-                    connection.abort()
-                    raise
+        while True:
+            connection = self._take_idle(key) or await self._connect(key)
+            try:
+                return await self._exchange(connection, request, limits, url)
+            except _Stale:
+                connection.abort()
+            except wire.BrokenResponse:
+                connection.abort()
+                raise FetchError(f"broken HTTP response from {host}") from None
+            except OSError as exc:
+                connection.abort()
+                raise FetchError(_network_message(exc, host)) from None
+            except BaseException:
+                connection.abort()
+                raise
 
     def _take_idle(self, key: tuple[str, str, int]) -> _Connection | None:
         for index in range(len(self._idle) - 1, -1, -1):
