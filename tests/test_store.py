@@ -131,6 +131,9 @@ def test_keyset_pages_cover_everything_once(store: Store, feed_id: int) -> None:
     assert len(seen) == len(set(seen)) == 230
     published = [store.article(i).published for i in seen]
     assert published == sorted(published, reverse=True)
+    target = store.article(seen[120])
+    upto = store.articles(until=(target.published, target.id))  # no limit applies
+    assert [a.id for a in upto] == seen[:121]
 
 
 def test_undated_entries_keep_feed_order(store: Store, feed_id: int) -> None:

@@ -333,6 +333,41 @@ async def test_refresh_keeps_the_cursor_on_its_story(home: Path, server: Loopbac
         assert "Refreshed 1 feeds: 3 new" in str(app.query_one("#status").render())
 
 
+async def test_a_refresh_keeps_a_story_far_down_the_list(
+    home: Path, server: LoopbackServer
+) -> None:
+    """The list holds more than its first page once the reader scrolls; a reload after a
+    refresh must not take them back to the top."""
+
+    def item(n: int, day: int) -> dict[str, str]:
+        return {
+            "title": f"Story {day}-{n}",
+            "guid": f"g{day}-{n}",
+            "description": "d",
+            "pubDate": f"{day:02d} Nov 2026 {n // 60:02d}:{n % 60:02d}:00 GMT",
+        }
+
+    old = [item(n, 2) for n in range(250)]
+    server.routes["/f.xml"] = Route(rss("Wire", old))
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(server.url("/f.xml"))
+    app = make_app(config, store, refresh_on_start=True)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("end")
+        await settle(pilot)
+        await pilot.press("end", "up")
+        await settle(pilot)
+        story, cursor = app.articles.current, app.articles.cursor
+        assert cursor == 198
+        server.routes["/f.xml"] = Route(rss("Wire", [item(n, 3) for n in range(3)] + old))
+        await pilot.press("R")
+        await settle(pilot)
+        assert "3 new" in str(app.query_one("#status").render())
+        assert app.articles.current.id == story.id and app.articles.cursor == cursor + 3
+
+
 async def test_narrow_terminal_reading_pane_takes_over(app: NewsroomApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -626,9 +626,11 @@ class Store:
         updated: bool = False,
         limit: int = 50,
         before: tuple[int, int] | None = None,
+        until: tuple[int, int] | None = None,
     ) -> list[Article]:
         """Newest first (by last change for ``updated``); pass the last row's key (see
-        page_key) as ``before`` for the next page."""
+        page_key) as ``before`` for the next page, or as ``until`` for every row down to it
+        (``limit`` does not apply then)."""
         where: list[str] = []
         params: list[object] = []
         if feed_id is not None:
@@ -644,11 +646,14 @@ class Store:
         if before is not None:
             where.append(f"({key}, a.id) < (?, ?)")
             params.extend(before)
+        if until is not None:
+            where.append(f"({key}, a.id) >= (?, ?)")
+            params.extend(until)
         clause = ("WHERE " + " AND ".join(where)) if where else ""
         rows = self._read(
             f"""SELECT {ARTICLE_COLUMNS} FROM articles a JOIN feeds f ON f.id = a.feed_id
             {clause} ORDER BY {key} DESC, a.id DESC LIMIT ?""",
-            (*params, limit),
+            (*params, -1 if until is not None else limit),
         )
         return [_article(row) for row in rows]
 

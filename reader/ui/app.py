@@ -333,11 +333,19 @@ class NewsroomApp(App[None]):
             self.post_message(ArticlesLoaded(rows, False, append=False, keep=keep))
             return
         query = self._query()
+        updated = bool(query["updated"])
+        rows: list[Article] = []
         before = None
+        current = self.articles.current
         if append and self.articles.rows:
-            before = page_key(self.articles.rows[-1], bool(query["updated"]))
-        rows = self.store.articles(limit=PAGE + 1, before=before, **query)  # type: ignore[arg-type]
-        self.post_message(ArticlesLoaded(rows[:PAGE], len(rows) > PAGE, append, keep))
+            before = page_key(self.articles.rows[-1], updated)
+        elif keep and current is not None:
+            # Down to the highlighted story, then a page: a reload keeps the reader's place.
+            rows = self.store.articles(until=page_key(current, updated), **query)  # type: ignore[arg-type]
+            before = page_key(rows[-1], updated) if rows else None
+        more = self.store.articles(limit=PAGE + 1, before=before, **query)  # type: ignore[arg-type]
+        rows += more[:PAGE]
+        self.post_message(ArticlesLoaded(rows, len(more) > PAGE, append, keep))
 
     def on_feeds_loaded(self, message: FeedsLoaded) -> None:
         self.feeds.show_feeds(message.feeds)
