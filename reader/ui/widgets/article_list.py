@@ -10,9 +10,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.events import Click
@@ -95,6 +95,7 @@ class ArticleList(ScrollView, can_focus=True):
         # redraws from here instead of building styled text again.
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
         self._look: tuple[Style, ...] = ()
+        self._palette: dict[str, Style] = {}  # component class -> its style over the widget's
         self._restyled = True
 
     # -- data -------------------------------------------------------------------------------
@@ -199,14 +200,12 @@ class ArticleList(ScrollView, can_focus=True):
         key = (article, width, when, index == self.cursor and (1 + self.has_focus))
         strip = self._lines.get(key)
         if strip is None:
-            text = self._row_text(article, width, when, base)
+            cursor = None
             if index == self.cursor:
                 cursor = self.get_component_rich_style("article-list--cursor")
                 if not self.has_focus:
                     cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
-                text.stylize(cursor)
-            segments = list(text.render(self.app.console))
-            strip = self._lines[key] = Strip(segments).adjust_cell_length(width, base)
+            strip = self._lines[key] = self._row(article, width, when, base, cursor)
         return strip
 
     def notify_style_update(self) -> None:
@@ -220,37 +219,45 @@ class ArticleList(ScrollView, can_focus=True):
             self._restyled = False
             if (drawn_with := look(self)) != self._look:
                 self._look = drawn_with
+                base, *styles = drawn_with
+                names = sorted(self.COMPONENT_CLASSES)  # the order look() gives them in
+                pairs = zip(names, styles, strict=True)
+                self._palette = {name: base + style for name, style in pairs}
                 self._lines.clear()  # a new theme: every cached line is stale
         return self._look[0]
 
-    def _row_text(self, article: Article, width: int, when: str, base: Style) -> Text:
-        style = self.get_component_rich_style
-        flags = Text()
-        flags.append("●" if not article.read else " ", style("article-list--badge-unread"))
-        flags.append("★" if article.starred else " ", style("article-list--badge-starred"))
-        flags.append("↻" if article.updated else " ", style("article-list--badge-updated"))
-        flags.append(
-            KIND_BADGES.get(article.change_kind, " "), style("article-list--badge-updated")
-        )
+    def _row(
+        self, article: Article, width: int, when: str, base: Style, cursor: Style | None
+    ) -> Strip:
+        """One story's line, as segments in styles worked out once per restyle (building it
+        as Rich text took three times as long, and page down draws a whole screen of them)."""
+        palette = self._palette
+        badge = palette["article-list--badge-updated"]
         feed_width = max(6, min(20, width // 5))
         title_width = max(8, width - feed_width - len(when) - 9)
         title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
         feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
-        text = Text(no_wrap=True, overflow="ellipsis", end="", style=base)
-        text.append(" ")
-        text.append_text(flags)
-        text.append(" ")
         title_style = "article-list--unread" if not article.read else "article-list--read"
-        text.append(_fit(title, title_width), style(title_style))
-        text.append("  ")
-        text.append(_fit(feed, feed_width), style("article-list--feed"))
-        text.append(" ")
-        text.append(when, style("article-list--age"))
-        return text
+        parts = [
+            (" ", base),
+            ("●" if not article.read else " ", palette["article-list--badge-unread"]),
+            ("★" if article.starred else " ", palette["article-list--badge-starred"]),
+            ("↻" if article.updated else " ", badge),
+            (KIND_BADGES.get(article.change_kind or "", " "), badge),
+            (" ", base),
+            (_fit(title, title_width), palette[title_style]),
+            ("  ", base),
+            (_fit(feed, feed_width), palette["article-list--feed"]),
+            (" ", base),
+            (when, palette["article-list--age"]),
+        ]
+        segments = [Segment(text, style + cursor if cursor else style) for text, style in parts]
+        return Strip(segments).adjust_cell_length(width, base)
 
 
 def _fit(text: str, width: int) -> str:
     """Cut to ``width`` cells with an ellipsis, padded to exactly ``width``."""
-    cut = Text(text, no_wrap=True, overflow="ellipsis")
-    cut.truncate(width, overflow="ellipsis", pad=True)
-    return cut.plain
+    length = cell_len(text)
+    if length > width:
+        return set_cell_size(text, width - 1) + "…"
+    return text + " " * (width - length)
