@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.config import ConfigError, load_config
+from reader.core.fulltext import FullText, feed_text
 from reader.core.store import Store
 from reader.ui.app import NewsroomApp, make_app
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
@@ -623,6 +624,29 @@ async def test_reading_pane_draws_markdown_as_lines(home: Path) -> None:
         assert narrower < width
         assert all(line.cell_length == narrower for line in app.reader.lines)
         assert len(app.reader.lines) > lines_before  # the long paragraph wraps more
+
+
+async def test_a_new_note_redraws_only_the_header(home: Path) -> None:
+    config, store = story_store(home, "<p>The council met.</p>" * 30)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        story = app.articles.current
+        app.reader.show(story)
+        await settle(pilot)
+        text = [line.text for line in app.reader.lines]
+        assert any("loading the full text" in line for line in text)
+        body = app.reader.lines[-20:]
+        app.reader.show_full(feed_text(story, note="the page could not be read"))
+        await settle(pilot)
+        text = [line.text for line in app.reader.lines]
+        assert any("the page could not be read" in line for line in text)
+        assert not any("loading the full text" in line for line in text)
+        assert all(a is b for a, b in zip(app.reader.lines[-20:], body, strict=True))
+        app.reader.toggle()  # one text only: nothing to switch to
+        app.reader.show_full(FullText(story.id, "extracted", "Another text.", "Another text."))
+        await settle(pilot)
+        assert any("Another text." in line.text for line in app.reader.lines)
 
 
 async def test_arrow_keys_move_the_cursor_in_a_long_list(home: Path) -> None:
