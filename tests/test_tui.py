@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import time
 import webbrowser
 from collections.abc import Iterator
@@ -647,6 +649,16 @@ async def test_a_new_note_redraws_only_the_header(home: Path) -> None:
         app.reader.show_full(FullText(story.id, "extracted", "Another text.", "Another text."))
         await settle(pilot)
         assert any("Another text." in line.text for line in app.reader.lines)
+
+
+def test_the_ui_asks_for_120_frames_a_second_unless_told_otherwise() -> None:
+    code = "import reader.ui.app, textual.constants as c; print(c.MAX_FPS)"
+    env = {name: value for name, value in os.environ.items() if name != "TEXTUAL_FPS"}
+    for setting, expected in ((None, "120"), ("30", "30")):
+        if setting:
+            env["TEXTUAL_FPS"] = setting
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert run.stdout.strip() == expected, run.stderr
 
 
 async def test_arrow_keys_move_the_cursor_in_a_long_list(home: Path) -> None:
