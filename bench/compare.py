@@ -242,11 +242,12 @@ def key_latency(home: Path) -> tuple[float, float]:
     on screen (the first screen refresh after the state changed). Pilot's own press() waits for
     the whole process to go idle, which a refresh never does, so it is not used for timing."""
     sys.path.insert(0, str(ROOT))
-    from textual import events
+    from reader.ui.app import make_app  # before Textual itself, as `newsroom` imports them
+
+    from textual import events  # isort: skip
 
     from reader.config import load_config
     from reader.core.store import Store
-    from reader.ui.app import make_app
 
     async def run() -> list[float]:
         config = load_config(home)
@@ -279,25 +280,21 @@ def key_latency(home: Path) -> tuple[float, float]:
                 await pilot.pause(0.01)
             deadline = time.monotonic() + 120
             while app.refreshing and time.monotonic() < deadline:
-                # Down the list a page at a time, so every enter opens a story not drawn yet.
-                at = app.articles.cursor
-                await timed_key("j", lambda at=at: app.articles.cursor == at + 1)
-                await timed_key("k", lambda at=at: app.articles.cursor == at)
-                await timed_key("j", lambda at=at: app.articles.cursor == at + 1)
-                await timed_key(
-                    "pagedown",
-                    lambda at=at: (
-                        app.articles.cursor > at + 1
-                        or app.articles.cursor == len(app.articles.rows) - 1
-                    ),
-                )
+                # Down the list a page at a time (it loads more as the cursor nears its end),
+                # so every enter opens a story not drawn yet. Keys are judged by the story
+                # they leave highlighted, which a reload of the list keeps.
+                for key in ("j", "k", "j", "pagedown"):
+                    before = app.articles.current
+                    await timed_key(
+                        key, lambda b=before: getattr(app.articles.current, "id", None) != b.id
+                    )
                 story = app.articles.current
                 await timed_key(
                     "enter", lambda s=story: getattr(app.reader.article, "id", None) == s.id
                 )
                 await timed_key("escape", lambda: not app.reading)
-                if app.articles.cursor + 2 * LINES >= len(app.articles.rows):
-                    await timed_key("g", lambda: app.articles.cursor == 0)  # back before the end
+                if app.articles.cursor >= len(app.articles.rows) - 3:  # the very end
+                    await timed_key("g", lambda: app.articles.cursor == 0)
         store.close()
         return timings
 
