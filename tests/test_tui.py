@@ -68,17 +68,32 @@ async def test_navigation_keys(app: NewsroomApp) -> None:
 
 
 async def test_open_marks_read_and_shows_the_story(app: NewsroomApp) -> None:
+    def counts(feed_id: int) -> tuple[str, str]:
+        """The Unread view's line and the feed's line, as the feeds pane shows them."""
+        return tuple(  # type: ignore[return-value]
+            str(app.feeds.get_option(key).prompt) for key in ("unread", f"feed:{feed_id}")
+        )
+
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
+        feed_id = app.articles.rows[1].feed_id
+        unread = {f.id: f.unread for f in app.store.feeds()}
+        total, unread = sum(unread.values()), unread[feed_id]
+        assert counts(feed_id)[0].split()[0] == str(total)
         await pilot.press("j", "enter")
         await settle(pilot)
         story = app.articles.current
         assert app.reader.article.id == story.id
         assert app.store.article(story.id).read
         assert app.articles.current.read
+        shown = counts(feed_id)
+        assert shown[0].split()[0] == str(total - 1)
+        assert shown[1].split()[0] == str(unread - 1)
         await pilot.press("m")
         await settle(pilot)
         assert not app.store.article(story.id).read
+        assert counts(feed_id)[0].split()[0] == str(total)
+        assert counts(feed_id)[1].split()[0] == str(unread)
 
 
 async def test_star(app: NewsroomApp) -> None:

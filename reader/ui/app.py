@@ -427,11 +427,13 @@ class NewsroomApp(App[None]):
         self.store.mark(article.id, read=read, starred=starred)
         updated = self.store.article(article.id)
         if updated is not None:
-            self.post_message(ArticleChanged(updated))
-        self.load_feeds()
+            self.post_message(ArticleChanged(updated, article))
 
     def on_article_changed(self, message: ArticleChanged) -> None:
-        self.articles.update_article(message.article)
+        article, before = message.article, message.before
+        self.articles.update_article(article)
+        if article.read != before.read:
+            self.feeds.count_unread(article.feed_id, -1 if article.read else 1)
 
     # -- refresh ----------------------------------------------------------------------------
 

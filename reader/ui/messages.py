@@ -42,6 +42,7 @@ class RefreshFinished(Message):
 @dataclass
 class ArticleChanged(Message):
     article: Article
+    before: Article  # as it was when marked: tells whether its feed's unread count moved
 
 
 @dataclass

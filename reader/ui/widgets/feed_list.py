@@ -62,6 +62,19 @@ class FeedList(OptionList):
         self.set_options(options)
         self.select_id(current or "all")
 
+    def count_unread(self, feed_id: int, change: int) -> None:
+        """Move one feed's unread count (and the Unread view's) without rebuilding the list,
+        which for a thousand feeds took 15-35 ms of the key press that opened a story."""
+        feed = self.feeds.get(feed_id)
+        if feed is None:
+            return
+        feed = self.feeds[feed_id] = feed._replace(unread=max(0, feed.unread + change))
+        self.replace_option_prompt(
+            f"feed:{feed_id}", _line(feed.title, feed.unread, bool(feed.error))
+        )
+        unread = sum(f.unread for f in self.feeds.values())
+        self.replace_option_prompt("unread", _line(dict(VIEWS)["unread"], unread))
+
     @property
     def selected_id(self) -> str | None:
         if self.highlighted is None:
