@@ -399,7 +399,8 @@ def big(feeds: int, items: int) -> list[str]:
                 text=True,
             )
             if measured.returncode:
-                raise SystemExit(f"key latency: {measured.stderr.strip()[-500:]}")
+                output = (measured.stdout + measured.stderr).strip()[-800:]
+                raise SystemExit(f"key latency: exit {measured.returncode}: {output}")
             p50, p95 = map(float, measured.stdout.split())
             lines.append(
                 f"| {title}: keys during a refresh, p50 / p95 | {p50:.0f} / {p95:.0f} ms"
