@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from textual.content import Content
+from textual.timer import Timer
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -35,6 +37,9 @@ class FeedList(OptionList):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.feeds: dict[int, Feed] = {}
+        self._recount: set[int] = set()  # feeds whose unread count changed since it was shown
+        self._count_timer: Timer | None = None
+        self._first_count = 0.0
 
     def show_feeds(self, feeds: Sequence[Feed]) -> None:
         """Rebuild the list, keeping the highlighted entry."""
@@ -64,14 +69,27 @@ class FeedList(OptionList):
 
     def count_unread(self, feed_id: int, change: int) -> None:
         """Move one feed's unread count (and the Unread view's) without rebuilding the list,
-        which for a thousand feeds took 15-35 ms of the key press that opened a story."""
+        which for a thousand feeds took 15-35 ms of the key press that opened a story. New
+        counts are shown once the reader pauses (0.4 s without a change, 2 s at most): showing
+        one makes the next frame measure every feed's line again, about 13 ms."""
         feed = self.feeds.get(feed_id)
         if feed is None:
             return
-        feed = self.feeds[feed_id] = feed._replace(unread=max(0, feed.unread + change))
-        self.replace_option_prompt(
-            f"feed:{feed_id}", _line(feed.title, feed.unread, bool(feed.error))
-        )
+        self.feeds[feed_id] = feed._replace(unread=max(0, feed.unread + change))
+        self._recount.add(feed_id)
+        if self._count_timer is None:
+            self._first_count = time.monotonic()
+            self._count_timer = self.set_timer(0.4, self._show_counts)
+        elif time.monotonic() - self._first_count < 2:
+            self._count_timer.reset()  # the reader is still going through stories
+
+    def _show_counts(self) -> None:
+        self._count_timer = None
+        for feed_id in self._recount:
+            if (feed := self.feeds.get(feed_id)) is not None:
+                line = _line(feed.title, feed.unread, bool(feed.error))
+                self.replace_option_prompt(f"feed:{feed_id}", line)
+        self._recount.clear()
         unread = sum(f.unread for f in self.feeds.values())
         self.replace_option_prompt("unread", _line(dict(VIEWS)["unread"], unread))
 
