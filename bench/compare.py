@@ -295,6 +295,9 @@ def key_latency(home: Path) -> tuple[float, float]:
                 await timed_key("escape", lambda: not app.reading)
                 if app.articles.cursor >= len(app.articles.rows) - 3:  # the very end
                     await timed_key("g", lambda: app.articles.cursor == 0)
+            # Leaving run_test shuts the app down at once: let worker results land first.
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
         store.close()
         return timings
 
@@ -418,7 +421,7 @@ def main() -> None:
     parser.add_argument("--keys", metavar="HOME", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.keys:
-        print(*key_latency(Path(args.keys)))
+        print(*key_latency(Path(args.keys)), flush=True)
         return
     if not newsboat.available():
         raise SystemExit("newsboat is not installed (Debian: apt-get install newsboat)")
