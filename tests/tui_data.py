@@ -77,13 +77,16 @@ def hostile_store(home: Path) -> tuple[Config, Store]:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let workers finish and their messages render (a worker replaced by a newer exclusive
-    one ends cancelled, which is fine here)."""
+    """Let workers finish and their messages render, unread counts included (a worker
+    replaced by a newer exclusive one ends cancelled, which is fine here)."""
     for _ in range(100):
         try:
             await pilot.app.workers.wait_for_complete()
         except WorkerCancelled:
             continue
         await pilot.pause()
+        if pilot.app.feeds.counts_pending:  # shown once the reader pauses
+            await pilot.pause(0.1)
+            continue
         if not any(worker.is_running for worker in pilot.app.workers):
             return

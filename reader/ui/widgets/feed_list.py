@@ -83,6 +83,11 @@ class FeedList(OptionList):
         elif time.monotonic() - self._first_count < 2:
             self._count_timer.reset()  # the reader is still going through stories
 
+    @property
+    def counts_pending(self) -> bool:
+        """Some unread count changed and is not shown yet."""
+        return bool(self._recount)
+
     def _show_counts(self) -> None:
         self._count_timer = None
         for feed_id in self._recount:
