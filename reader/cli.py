@@ -141,7 +141,7 @@ def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
 def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.refresh import refresh_all
 
-    feeds = store.feeds()
+    feeds = store.feeds(unread=False)
     progress = sys.stderr.isatty() and not args.json
     done = 0
 

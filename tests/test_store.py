@@ -151,6 +151,7 @@ def test_filters_and_marks(store: Store, feed_id: int) -> None:
     assert len(store.articles(unread=True)) == 2
     assert [a.id for a in store.articles(starred=True)] == [second.id]
     assert store.feeds()[0].unread == 2
+    assert store.feeds(unread=False) == [store.feeds()[0]._replace(unread=0)]  # not counted
     ids = store.mark_feed_read(feed_id)
     assert len(ids) == 2 and store.feeds()[0].unread == 0
     store.mark_unread(ids)

@@ -188,7 +188,8 @@ def refresh_all(
         results: list[RefreshResult] = []
         async with make_fetcher(config) as fetcher:
             refresher = Refresher(store, config, fetcher)
-            async for result in refresher.run(feeds if feeds is not None else store.feeds()):
+            targets = feeds if feeds is not None else store.feeds(unread=False)
+            async for result in refresher.run(targets):
                 results.append(result)
                 if on_result:
                     on_result(result)

@@ -265,12 +265,18 @@ class Store:
         rows = self._read(f"SELECT {FEED_COLUMNS} FROM feeds f WHERE f.url = ?", (url,))
         return Feed(*rows[0]) if rows else None
 
-    def feeds(self) -> list[Feed]:
-        """All subscriptions with unread counts, by folder then title."""
+    def feeds(self, *, unread: bool = True) -> list[Feed]:
+        """All subscriptions, by folder then title; with ``unread=False`` their unread counts
+        are left at 0 (counting walks every unread story: 10-25 ms for 100,000 stories)."""
+        count = "COALESCE(u.n, 0)" if unread else "0"
+        counts = (
+            """LEFT JOIN (SELECT feed_id, count(*) AS n FROM articles WHERE read = 0
+                       GROUP BY feed_id) u ON u.feed_id = f.id"""
+            if unread
+            else ""
+        )
         rows = self._read(
-            f"""SELECT {FEED_COLUMNS}, COALESCE(u.n, 0) FROM feeds f
-            LEFT JOIN (SELECT feed_id, count(*) AS n FROM articles WHERE read = 0
-                       GROUP BY feed_id) u ON u.feed_id = f.id
+            f"""SELECT {FEED_COLUMNS}, {count} FROM feeds f {counts}
             ORDER BY f.folder IS NOT NULL, lower(f.folder),
                      lower(COALESCE(f.user_title, NULLIF(f.title, ''), f.url))"""
         )

@@ -116,7 +116,7 @@ def import_subscriptions(store: Store, data: bytes) -> tuple[int, int, list[str]
 
 
 def export_subscriptions(store: Store, fmt: str = "opml") -> str:
-    feeds = store.feeds()
+    feeds = store.feeds(unread=False)
     if fmt == "json":
         rows = [{"url": f.url, "title": f.title, "folder": f.folder} for f in feeds]
         return json.dumps(rows, indent=2)

@@ -104,7 +104,7 @@ class Watcher:
         )
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
-        feed_hosts = {f.id: urlsplit(f.url).hostname for f in self.store.feeds()}
+        feed_hosts = {f.id: urlsplit(f.url).hostname for f in self.store.feeds(unread=False)}
         async with make_fetcher(self.config) as fetcher:
             checks = (self._check(fetcher, a, now, feed_hosts.get(a.feed_id)) for a in stories)
             results = await asyncio.gather(*checks)
@@ -240,7 +240,7 @@ def watch_daemon(store: Store, config: Config, *, everything: bool = False) -> N
     try:
         while True:
             now = int(time.time())
-            due = [f for f in store.feeds() if (store.next_check_at(f.id) or 0) <= now]
+            due = [f for f in store.feeds(unread=False) if (store.next_check_at(f.id) or 0) <= now]
             if due:
                 refresh_all(store, config, due)
             watcher.run(everything=everything)

@@ -439,7 +439,7 @@ class NewsroomApp(App[None]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def refresh_feeds(self, feeds: list[Feed] | None) -> None:
-        targets = feeds if feeds is not None else self.store.feeds()
+        targets = feeds if feeds is not None else self.store.feeds(unread=False)
         if not targets:
             return
         self.refreshing = True
