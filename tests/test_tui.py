@@ -314,6 +314,15 @@ async def test_a_failing_worker_does_not_take_the_app_down(home: Path) -> None:
         assert app.articles.cursor == 1
 
 
+def wire_app(home: Path, server: LoopbackServer, items: list[dict[str, str]]) -> NewsroomApp:
+    """An app subscribed to one feed of ``items`` on ``server``, refreshing as it starts."""
+    server.routes["/f.xml"] = Route(rss("Wire", items))
+    config = load_config(home)
+    store = Store(config.db_path)
+    store.add_feed(server.url("/f.xml"))
+    return make_app(config, store, refresh_on_start=True)
+
+
 async def test_refresh_keeps_the_cursor_on_its_story(home: Path, server: LoopbackServer) -> None:
     items = [
         {
@@ -324,11 +333,7 @@ async def test_refresh_keeps_the_cursor_on_its_story(home: Path, server: Loopbac
         }
         for n in range(5)
     ]
-    server.routes["/f.xml"] = Route(rss("Wire", items))
-    config = load_config(home)
-    store = Store(config.db_path)
-    store.add_feed(server.url("/f.xml"))
-    app = make_app(config, store, refresh_on_start=True)
+    app = wire_app(home, server, items)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         assert len(app.articles.rows) == 5
@@ -366,11 +371,7 @@ async def test_a_refresh_keeps_a_story_far_down_the_list(
         }
 
     old = [item(n, 2) for n in range(250)]
-    server.routes["/f.xml"] = Route(rss("Wire", old))
-    config = load_config(home)
-    store = Store(config.db_path)
-    store.add_feed(server.url("/f.xml"))
-    app = make_app(config, store, refresh_on_start=True)
+    app = wire_app(home, server, old)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await pilot.press("end")
