@@ -23,7 +23,7 @@ from textual.strip import Strip
 
 from reader.core.models import Article
 from reader.core.safety import sanitize_for_terminal
-from reader.ui.widgets.lines import look, set_height
+from reader.ui.widgets.lines import by_class, look, set_height
 
 PREFETCH = 40  # ask for the next page when the cursor is this close to the end
 # One letter for the kind of the latest change, beside the ↻ badge.
@@ -95,7 +95,8 @@ class ArticleList(ScrollView, can_focus=True):
         # redraws from here instead of building styled text again.
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
         self._look: tuple[Style, ...] = ()
-        self._palette: dict[str, Style] = {}  # component class -> its style over the widget's
+        self._styles: dict[str, Style] = {}  # component class -> style, as of the last restyle
+        self._palette: dict[str, Style] = {}  # the same over the widget's own style
         self._restyled = True
 
     # -- data -------------------------------------------------------------------------------
@@ -202,7 +203,7 @@ class ArticleList(ScrollView, can_focus=True):
         if strip is None:
             cursor = None
             if index == self.cursor:
-                cursor = self.get_component_rich_style("article-list--cursor")
+                cursor = self._styles["article-list--cursor"]
                 if not self.has_focus:
                     cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
             strip = self._lines[key] = self._row(article, width, when, base, cursor)
@@ -219,10 +220,9 @@ class ArticleList(ScrollView, can_focus=True):
             self._restyled = False
             if (drawn_with := look(self)) != self._look:
                 self._look = drawn_with
-                base, *styles = drawn_with
-                names = sorted(self.COMPONENT_CLASSES)  # the order look() gives them in
-                pairs = zip(names, styles, strict=True)
-                self._palette = {name: base + style for name, style in pairs}
+                self._styles = by_class(self, drawn_with)
+                base = drawn_with[0]
+                self._palette = {name: base + style for name, style in self._styles.items()}
                 self._lines.clear()  # a new theme: every cached line is stale
         return self._look[0]
 

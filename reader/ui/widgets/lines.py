@@ -29,3 +29,8 @@ def look(widget: Widget) -> tuple[Style, ...]:
     change; drawn lines need drawing again only when this changed (a new theme)."""
     names = sorted(widget.COMPONENT_CLASSES)
     return (widget.rich_style, *(widget.get_component_rich_style(name) for name in names))
+
+
+def by_class(widget: Widget, drawn_with: tuple[Style, ...]) -> dict[str, Style]:
+    """The component class styles of a look(), by class name."""
+    return dict(zip(sorted(widget.COMPONENT_CLASSES), drawn_with[1:], strict=True))

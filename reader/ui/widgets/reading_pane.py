@@ -28,7 +28,7 @@ from textual.strip import Strip
 from reader.core.fulltext import FullText, feed_text
 from reader.core.models import Article
 from reader.core.safety import sanitize_for_terminal
-from reader.ui.widgets.lines import look, set_height
+from reader.ui.widgets.lines import by_class, look, set_height
 
 PLACEHOLDER = "Select a story to read it."
 
@@ -120,8 +120,7 @@ class ReadingPane(ScrollView, can_focus=True):
         took a third of the time of opening a story."""
         if not self._styles:
             self._fresh = look(self)
-            names = sorted(self.COMPONENT_CLASSES)  # the order look() gives them in
-            self._styles = dict(zip(names, self._fresh[1:], strict=True))
+            self._styles = by_class(self, self._fresh)
         return self._fresh
 
     def _draw(self) -> None:
