@@ -32,6 +32,9 @@ class FetchConfig(NamedTuple):
 
 class RefreshConfig(NamedTuple):
     interval_minutes: int = 30
+    # A whole refresh pass ends after this long (slow hosts must not hold up the rest, nor the
+    # daemon's story checks); the feeds not reached are skipped until the next pass.
+    pass_timeout_minutes: float = 10.0
 
 
 class ExtractConfig(NamedTuple):
@@ -71,6 +74,25 @@ class Config(NamedTuple):
     watch: WatchConfig = WatchConfig()
     # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
     keys: dict[str, str] = {}
+
+
+# The inclusive range of every number in config.toml (the README lists them); every numeric
+# setting needs one. A value outside it would only fail later, in a fetch or the scheduler.
+BOUNDS: dict[str, tuple[float, float]] = {
+    "fetch.feed_timeout": (1, 3600),  # seconds
+    "fetch.page_timeout": (1, 3600),
+    "fetch.feed_max_mib": (0.1, 1024),
+    "fetch.page_max_mib": (0.1, 1024),
+    "fetch.max_redirects": (0, 20),
+    "fetch.concurrency": (1, 256),
+    "fetch.per_host": (1, 64),
+    "refresh.interval_minutes": (1, 10080),  # up to a week
+    "refresh.pass_timeout_minutes": (0.01, 1440),
+    "extract.timeout": (1, 3600),
+    "extract.memory_mib": (64, 65536),
+    "watch.every_minutes": (0.1, 1440),
+    "watch.schedule_scale": (0.01, 100),
+}
 
 
 def _locations(home: str | os.PathLike[str] | None) -> tuple[Path, Path]:
@@ -124,8 +146,10 @@ def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"{path}: {name}: bad regular expression ({exc})") from None
-    if isinstance(value, int | float) and not isinstance(value, bool) and value <= 0:
-        raise ConfigError(f"{path}: {name} must be positive")
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        low, high = BOUNDS[name]
+        if not low <= value <= high:  # NaN fails every comparison, inf is above every bound
+            raise ConfigError(f"{path}: {name} must be between {low:g} and {high:g}")
     if isinstance(value, list):
         return tuple(value)
     if isinstance(value, dict):
@@ -167,6 +191,8 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{config_path}: invalid TOML ({exc})") from None
+    except ValueError:  # int() refuses a number of over 4,300 digits
+        raise ConfigError(f"{config_path}: invalid TOML (a number too long to read)") from None
     sections: dict[str, Any] = {}
     for name, values in data.items():
         if name == "keys":
@@ -176,3 +202,14 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
             raise ConfigError(f"{config_path}: unknown section [{name}]")
         sections[name] = _section(_SECTIONS[name], values, name, config_path)
     return config._replace(**sections)
+
+
+def log_path(home: str | os.PathLike[str] | None = None) -> Path:
+    """Where the TUI writes the traceback of an internal error: the home when one is given
+    (`--home` or $NEWSROOM_HOME), else the platform's state folder."""
+    home = home or os.environ.get("NEWSROOM_HOME")
+    if home:
+        return Path(home).expanduser() / "newsroom.log"
+    import platformdirs
+
+    return Path(platformdirs.user_state_dir(APP, appauthor=False)) / "newsroom.log"

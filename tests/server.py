@@ -75,7 +75,8 @@ class LoopbackServer:
         self.httpd = _Server(("127.0.0.1", 0), _Handler)
         self.port = self.httpd.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll: stop() waits up to one poll, and hundreds of tests stop a server.
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
 
     def url(self, path: str) -> str:
         return self.base + path

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from reader.config import ConfigError, load_config
+from reader.config import _SECTIONS, BOUNDS, ConfigError, load_config
 
 
 def test_defaults_without_a_file(home: Path) -> None:
@@ -32,7 +34,7 @@ def test_values_are_read(home: Path) -> None:
         ("[fetc]\n", "unknown section [fetc]"),
         ('[fetch]\nper_host = "4"\n', "fetch.per_host must be int"),
         ("[fetch]\nper_host = true\n", "fetch.per_host must be int"),
-        ("[fetch]\nfeed_timeout = -1\n", "must be positive"),
+        ("[fetch]\nfeed_timeout = -1\n", "fetch.feed_timeout must be between 1 and 3600"),
         ("[fetch\n", "invalid TOML"),
         ("fetch = 3\n", "[fetch] must be a table"),
     ],
@@ -43,3 +45,59 @@ def test_bad_config_is_one_clear_line(home: Path, text: str, message: str) -> No
         load_config()
     assert message in str(info.value) and str(home / "config.toml") in str(info.value)
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[fetch]\nfeed_max_mib = inf\n", "fetch.feed_max_mib must be between 0.1 and 1024"),
+        ("[extract]\ntimeout = inf\n", "extract.timeout must be between 1 and 3600"),
+        ("[watch]\nschedule_scale = nan\n", "watch.schedule_scale must be between 0.01 and 100"),
+        ("[extract]\nmemory_mib = 1\n", "extract.memory_mib must be between 64 and 65536"),
+        ("[fetch]\nconcurrency = 99999999999999999999\n", "fetch.concurrency must be between"),
+        ("[fetch]\nfeed_timeout = 1e400\n", "fetch.feed_timeout must be between 1 and 3600"),
+        ("[watch]\nevery_minutes = -inf\n", "watch.every_minutes must be between 0.1 and 1440"),
+        ("[refresh]\ninterval_minutes = 0\n", "refresh.interval_minutes must be between 1"),
+        ("[fetch]\nper_host = " + "9" * 5000 + "\n", "invalid TOML (a number too long to read)"),
+    ],
+    ids=lambda value: str(value)[:40],
+)
+def test_numbers_must_be_finite_and_within_bounds(home: Path, text: str, message: str) -> None:
+    (home / "config.toml").write_text(text)
+    with pytest.raises(ConfigError) as info:
+        load_config()
+    assert str(info.value).startswith(f"{home / 'config.toml'}: {message}")
+    assert "\n" not in str(info.value)
+
+
+def test_the_bounds_are_inclusive(home: Path) -> None:
+    (home / "config.toml").write_text(
+        "[fetch]\nmax_redirects = 0\nfeed_max_mib = 0.1\n[watch]\nschedule_scale = 100\n"
+    )
+    config = load_config()
+    assert (config.fetch.max_redirects, config.fetch.feed_max_mib) == (0, 0.1)
+    assert config.watch.schedule_scale == 100.0
+
+
+def test_every_numeric_setting_has_bounds() -> None:
+    for name, section in _SECTIONS.items():
+        for key, default in section._field_defaults.items():
+            if isinstance(default, int | float) and not isinstance(default, bool):
+                low, high = BOUNDS[f"{name}.{key}"]
+                assert low <= default <= high, key
+
+
+@pytest.mark.parametrize(
+    "text", ["[fetch]\nfeed_max_mib = inf\n", "[extract]\nmemory_mib = 1\n"], ids=["inf", "low"]
+)
+def test_the_command_line_exits_2_with_one_line(home: Path, text: str) -> None:
+    (home / "config.toml").write_text(text)
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("newsroom")), "feeds"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"newsroom: error: {home / 'config.toml'}: ") and "between" in line

@@ -285,3 +285,55 @@ def test_looks_like_feed() -> None:
     assert looks_like_feed((DATA / "rss20.xml").read_bytes().decode().encode("utf-16"), None)
     assert not looks_like_feed(b"<!DOCTYPE html><html><head></head></html>", "text/html")
     assert not looks_like_feed(b'{"hello": 1}', "application/json")
+
+
+SY = "http://purl.org/rss/1.0/modules/syndication/"
+
+
+def channel(extra: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:sy="{SY}"><channel>'
+        f"<title>Desk</title>{extra}<item><title>One</title><guid>1</guid></item></channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("extra", "minutes"),
+    [
+        ("<ttl>60</ttl>", 60),
+        ("<ttl>²</ttl>", None),  # a superscript is no number
+        ("<ttl>١٠</ttl>", None),  # nor are Arabic-Indic digits
+        ("<ttl>-5</ttl>", None),
+        ("<ttl>" + "9" * 5000 + "</ttl>", None),  # more than a week: not a sane ttl
+        ("<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>2</sy:updateFrequency>", 30),
+        ("<sy:updatePeriod>daily</sy:updatePeriod>", 1440),
+        ("<sy:updatePeriod>yearly</sy:updatePeriod>", 10080),  # at most a week
+        (
+            "<sy:updatePeriod>daily</sy:updatePeriod><sy:updateFrequency>²</sy:updateFrequency>",
+            1440,
+        ),
+        (
+            "<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>9999</sy:updateFrequency>",
+            1,
+        ),
+        ("<ttl>20</ttl><sy:updatePeriod>daily</sy:updatePeriod>", 20),  # ttl first
+        ("<sy:updatePeriod>fortnightly</sy:updatePeriod>", None),
+    ],
+    ids=lambda value: str(value)[:40],
+)
+def test_ttl_and_update_period(extra: str, minutes: int | None) -> None:
+    assert parse_feed(channel(extra), url="https://x.example/", now=NOW).ttl_minutes == minutes
+
+
+def test_json_feed_numbers() -> None:
+    """A numeric id is kept as its digits, a date with a year of 20 digits is no date, and a
+    number too long to read makes the feed an error."""
+    doc = {"version": "https://jsonfeed.org/version/1.1", "items": [{"id": 12345678901234567890}]}
+    doc["items"][0]["date_published"] = "Mon, 02 Nov 99999999999999999999 10:00:00 GMT"
+    parsed = parse_feed(json.dumps(doc).encode(), url="https://x.example/feed.json", now=NOW)
+    assert parsed.entries[0].guid == "12345678901234567890"
+    assert parsed.entries[0].published is None
+    huge = json.dumps(doc).replace("12345678901234567890", "7" * 5000).encode()
+    with pytest.raises(FeedParseError) as error:
+        parse_feed(huge, url="https://x.example/feed.json", now=NOW)
+    assert str(error.value) == "not a feed: invalid JSON (a number too long to read)"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.http import Fetcher, FetchError, FetchLimits
+from reader.core.http import MAX_WAIT, Fetcher, FetchError, FetchLimits
 from tests.server import LoopbackServer, Route
 
 LOCAL = "127.0.0.1"
@@ -236,6 +236,33 @@ async def test_http_errors_carry_status_and_retry_after(server: LoopbackServer) 
     assert down.value.retry_after > 3600
 
 
+async def test_hostile_numbers_in_headers(server: LoopbackServer) -> None:
+    """Unicode digits are no number, and a number too long to convert is only "very large"."""
+    server.routes["/super"] = Route(b"<rss/>", headers={"Cache-Control": "max-age=¹"})
+    server.routes["/long-age"] = Route(b"<rss/>", headers={"Cache-Control": f"max-age={'9' * 400}"})
+    server.routes["/two"] = Route(b"", status=503, headers={"Retry-After": "²"})
+    server.routes["/long-wait"] = Route(b"", status=503, headers={"Retry-After": "9" * 400})
+    assert (await fetch(server.url("/super"))).max_age is None
+    assert (await fetch(server.url("/long-age"))).max_age == MAX_WAIT
+    for path, retry_after in (("/two", None), ("/long-wait", MAX_WAIT)):
+        with pytest.raises(FetchError, match="HTTP 503") as error:
+            await fetch(server.url(path))
+        assert error.value.retry_after == retry_after
+
+
+@pytest.mark.parametrize("encoding", ["", "gzip"])
+async def test_a_content_length_of_5000_digits_is_too_large(
+    server: LoopbackServer, encoding: str
+) -> None:
+    """Without an encoding the header alone refuses it; with one, the body is read (and ends)."""
+    extra = {"Content-Encoding": encoding} if encoding else {}
+    body = gzip.compress(b"<rss/>") if encoding else b"<rss/>"
+    extra |= {"Content-Length": "9" * 5000, "Connection": "close"}
+    server.routes["/feed"] = Route(body, headers=extra)
+    with pytest.raises(FetchError, match=r"too large \(over 1 MiB\)|broken HTTP response"):
+        await fetch(server.url("/feed"))
+
+
 async def test_connection_refused_is_one_line() -> None:
     with socket.socket() as probe:
         probe.bind((LOCAL, 0))
@@ -422,6 +449,9 @@ HOSTILE_HEADS = {
     "bad chunk size": CHUNKED + b"zz\r\nabc\r\n0\r\n\r\n",
     "prefixed chunk size": CHUNKED + b"0x3\r\nabc\r\n",
     "chunk longer than said": CHUNKED + b"2\r\nabc\r\n0\r\n\r\n",
+    "superscript status": "HTTP/1.1 2²0 OK\r\nContent-Length: 0\r\n\r\n".encode(),
+    "superscript Content-Length": "HTTP/1.1 200 OK\r\nContent-Length: ³\r\n\r\nabc".encode(),
+    "chunk size of 5,000 digits": CHUNKED + b"f" * 5000 + b"\r\nabc\r\n0\r\n\r\n",
 }
 
 

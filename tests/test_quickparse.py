@@ -113,3 +113,26 @@ def test_both_paths_agree_on_every_corpus_feed(
         quick, slow = both_paths(data, monkeypatch)
         assert quick == slow, path
     assert fast > len(files) // 4  # the fast path is the common one, not a curiosity
+
+
+SY = b' xmlns:sy="http://purl.org/rss/1.0/modules/syndication/"'
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        b"<ttl>\xc2\xb2</ttl>",  # a superscript two
+        b"<ttl>" + b"9" * 5000 + b"</ttl>",
+        b"<ttl> 45 </ttl>",
+        b"<sy:updatePeriod> Daily </sy:updatePeriod><sy:updateFrequency>4</sy:updateFrequency>",
+        b"<sy:updatePeriod>hourly</sy:updatePeriod><sy:updateFrequency>\xc2\xb9</sy:updateFrequency>",
+    ],
+    ids=lambda value: str(value)[:40],
+)
+def test_both_paths_read_the_same_update_hints(
+    channel: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = RSS.replace(b"<ttl>60</ttl>", channel).replace(b'<rss version="2.0"', b"<rss" + SY, 1)
+    assert quick_parse(data, None) is not None
+    quick, slow = both_paths(data, monkeypatch)
+    assert isinstance(quick, ParsedFeed) and quick == slow

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 
 from reader.config import Config, load_config
 from reader.core.models import RefreshResult, RefreshStatus
-from reader.core.refresh import refresh_all, refresh_in_child
+from reader.core.refresh import MAX_INTERVAL, SKIPPED, refresh_all, refresh_in_child, retry_at
 from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
 
+NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
 ITEMS = [{"title": f"Item {n}", "guid": f"i{n}", "description": f"Body {n}"} for n in range(4)]
 
 
@@ -118,3 +122,72 @@ def test_refresh_in_a_child_process(server: LoopbackServer, store: Store, config
     assert (summary.ok, summary.failed, summary.new) == (3, 1, 3 * len(ITEMS))
     assert len(store.articles()) == 3 * len(ITEMS)  # written by the child, seen here
     assert "HTTP 500" in (store.feed_by_url(server.url("/down.xml")).error or "")
+
+
+def test_a_huge_retry_after_fails_only_its_own_feed(server: LoopbackServer, home: Path) -> None:
+    """A 400-digit Retry-After on a 503 once ended the whole refresh, every time: the other
+    feeds' stories were never stored."""
+    for n in range(2):
+        server.routes[f"/{n}.xml"] = Route(rss(f"Feed {n}", ITEMS))
+    server.routes["/down.xml"] = Route(
+        b"", status=503, headers={"Retry-After": "9" * 400}, content_type="text/plain"
+    )
+    urls = [server.url(p) for p in ("/0.xml", "/1.xml", "/down.xml")]
+    (home / "urls").write_text("\n".join(urls) + "\n")
+    command = [NEWSROOM, "--home", str(home)]
+    subprocess.run([*command, "import", str(home / "urls")], check=True, capture_output=True)
+    before = int(time.time())
+    for _ in range(2):  # and the next refresh is no different
+        result = subprocess.run([*command, "refresh"], capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        assert result.stderr == f"failed: {urls[2]}: HTTP 503 Service Unavailable\n"
+    store = Store(load_config(home).db_path)
+    try:
+        assert len(store.articles()) == 2 * len(ITEMS)
+        assert store.feed_by_url(urls[2]).error == "HTTP 503 Service Unavailable"
+        assert before + 86400 <= store.next_check_at(store.feed_by_url(urls[2]).id) < 2**63
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("retry_after", [float("inf"), float("nan"), 1e300, -5.0, 10**400])
+def test_retry_at_never_raises(retry_after: float) -> None:
+    when = retry_at(1_800_000_000, 1800, 3, retry_after)
+    assert 1_800_000_000 <= when <= 1_800_000_000 + MAX_INTERVAL
+
+
+def test_a_pass_ends_at_its_deadline_and_skips_the_rest(
+    server: LoopbackServer, store: Store, home: Path
+) -> None:
+    """100 feeds answering in 4.5 s each once took 113 s: now the pass ends at its deadline,
+    and the feeds not done by then are skipped, due again at once and first in the next pass."""
+    (home / "config.toml").write_text(
+        "[refresh]\npass_timeout_minutes = 0.04\n[fetch]\nconcurrency = 1\nper_host = 1\n"
+    )
+    config = load_config(home)  # 2.4 s for the pass, one request at a time
+    arrivals: list[str] = []
+    slow = {"/c.xml", "/d.xml", "/e.xml"}
+
+    def answer(request: BaseHTTPRequestHandler) -> Route:
+        arrivals.append(request.path)
+        return Route(rss(request.path, ITEMS), delay=30 if request.path in slow else 0)
+
+    paths = ["/a.xml", "/b.xml", "/c.xml", "/d.xml", "/e.xml"]
+    for path in paths:
+        server.routes[path] = answer
+    store.add_feeds((server.url(path), path, None) for path in paths)  # titled, so in this order
+    started = time.monotonic()
+    summary = refresh_all(store, config)
+    took = time.monotonic() - started
+    assert 2.4 <= took < 4.5
+    assert (summary.feeds, summary.ok, summary.failed) == (5, 2, 3)
+    errors = {f.url: f.error for f in store.feeds()}
+    assert [errors[server.url(p)] for p in paths] == [None, None, SKIPPED, SKIPPED, SKIPPED]
+    assert len(store.articles()) == 2 * len(ITEMS)
+    for path in slow:
+        assert store.next_check_at(store.feed_by_url(server.url(path)).id) <= time.time()
+    slow.clear()
+    arrivals.clear()
+    second = refresh_all(store, config)
+    assert arrivals == ["/c.xml", "/d.xml", "/e.xml", "/a.xml", "/b.xml"]
+    assert (second.ok, second.not_modified, second.failed) == (3, 2, 0)

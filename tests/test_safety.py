@@ -110,3 +110,9 @@ def test_is_safe_url(url: str, safe: bool) -> None:
 )
 def test_public_addresses(address: str, public: bool) -> None:
     assert is_public_address(ipaddress.ip_address(address)) is public
+
+
+def test_a_refused_feed_url_never_shows_its_password() -> None:
+    with pytest.raises(UnsafeURLError) as refused:
+        check_feed_url("http://alice:s3cret@exa mple.org/feed")
+    assert "alice:***@" in str(refused.value) and "s3cret" not in str(refused.value)

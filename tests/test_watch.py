@@ -295,3 +295,61 @@ def test_a_new_byline_is_a_change(watch, newsroom: Newsroom) -> None:
     newsroom.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS, author="Ben Ortiz")
     assert watch().changed == 1
     assert story(watch).change_kind == "edit"
+
+
+def test_a_huge_retry_after_on_a_story_page(home: Path, newsroom: Newsroom) -> None:
+    """A 20-digit Retry-After once overflowed SQLite's INTEGER when the next check was stored:
+    every pass failed. It now waits a day at most, and pass after pass completes."""
+    command = [NEWSROOM, "--home", str(home)]
+    subprocess.run(
+        [*command, "add", newsroom.server.url("/feed.xml")], check=True, capture_output=True
+    )
+    newsroom.server.routes["/story"] = Route(
+        b"", status=503, headers={"Retry-After": "9" * 20}, content_type="text/plain"
+    )
+    for _ in range(2):
+        result = subprocess.run(
+            [*command, "watch", "--once", "--all", "--json"], capture_output=True, timeout=60
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["failed"] == 1
+    store = Store(load_config(home).db_path)
+    try:
+        [due] = store._read("SELECT watch_next_at FROM articles")[0]  # scheduling is internal
+    finally:
+        store.close()
+    assert time.time() < due <= time.time() + 86400
+
+
+def test_a_slow_refresh_does_not_hold_up_the_daemons_story_checks(
+    home: Path, newsroom: Newsroom
+) -> None:
+    """The daemon refreshes the feeds that are due, then checks stories: a feed host that never
+    answers in time now costs at most the pass deadline before the story checks run."""
+    (home / "config.toml").write_text("[refresh]\npass_timeout_minutes = 0.03\n")  # 1.8 s
+    server = newsroom.server
+    server.routes["/slow.xml"] = Route(rss("Slow", []), delay=60)
+    command = [NEWSROOM, "--home", str(home)]
+    subprocess.run([*command, "add", server.url("/feed.xml")], check=True, capture_output=True)
+    subprocess.run(
+        [*command, "import", "-"], input=server.url("/slow.xml").encode(), capture_output=True
+    )
+    daemon = subprocess.Popen([*command, "watch"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        started = time.monotonic()
+        while not server.hits["/story"] and time.monotonic() - started < 15:
+            time.sleep(0.1)
+        assert server.hits["/slow.xml"] == 1
+        assert server.hits["/story"] == 1, "the story check waited for the slow feed"
+        assert time.monotonic() - started < 15
+        daemon.send_signal(signal.SIGTERM)
+        _, err = daemon.communicate(timeout=10)
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+    assert daemon.returncode == 0, err
+    store = Store(load_config(home).db_path)
+    try:
+        assert store.feed_by_url(server.url("/slow.xml")).error.startswith("skipped:")
+    finally:
+        store.close()

@@ -29,7 +29,9 @@ from urllib.parse import urljoin
 import feedparser
 
 from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.numbers import outside_int
 from reader.core.quickparse import quick_parse
+from reader.core.safety import without_credentials
 from reader.core.text import html_to_text, tidy_text
 
 COMMON_FEED_PATHS: tuple[str, ...] = (
@@ -53,6 +55,8 @@ ANNOUNCED_TYPES = frozenset(
 EARLIEST = calendar.timegm((1995, 1, 1, 0, 0, 0))
 FUTURE_SLACK = 600
 TITLE_FROM_SUMMARY = 80
+MAX_TTL = 7 * 24 * 60  # minutes: a feed cannot ask to be left alone for longer than a week
+_PERIODS = {"hourly": 60, "daily": 1440, "weekly": 10080, "monthly": 43200, "yearly": 525600}
 
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 _ENTITY = re.compile(rb"<!\s*ENTITY", re.IGNORECASE)
@@ -112,13 +116,13 @@ def _valid_bytes(data: bytes) -> bytes:
 
 
 def _reference(match: re.Match[bytes]) -> bytes:
-    digits = match[0][2:-1].lstrip(b"0xX") or b"0"
-    if len(digits) > 8:  # far beyond U+10FFFF (and int() refuses 4,300+ decimal digits)
-        return b"&#xFFFD;"
-    value = int(digits, 16) if match[0][2:3] in b"xX" else int(digits)
+    hexadecimal = match[0][2:3] in b"xX"
+    digits = match[0][3 if hexadecimal else 2 : -1]
+    value = outside_int(digits, low=0, high=0x110000, base=16 if hexadecimal else 10)
     if value == 0:
         return b""
-    return b"&#xFFFD;" if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF else match[0]
+    valid = value is not None and value <= 0x10FFFF and not 0xD800 <= value <= 0xDFFF
+    return match[0] if valid else b"&#xFFFD;"
 
 
 def _valid(text: str) -> str:
@@ -129,10 +133,14 @@ def _valid(text: str) -> str:
 
 
 def _web_url(base: str, link: str | None) -> str | None:
-    """An entry or site link made absolute; only http(s) links are kept."""
+    """An entry or site link made absolute; only http(s) links are kept.
+
+    Never with a user name or password: a relative link would inherit the feed URL's, and
+    story links are shown, searched and handed to browsers.
+    """
     if not link or not link.strip():
         return None
-    absolute = urljoin(base, link.strip())
+    absolute = without_credentials(urljoin(base, link.strip()))
     return absolute if _ABSOLUTE.match(absolute) else None
 
 
@@ -281,7 +289,7 @@ def parse_feed(
     return ParsedFeed(
         title=_one_line(_plain(channel.get("title_detail"), channel.get("title", ""))),
         site_url=_web_url(url, channel.get("link")),
-        ttl_minutes=_ttl(channel.get("ttl")),
+        ttl_minutes=_ttl(channel),
         entries=_unique(entries),
     )
 
@@ -303,11 +311,17 @@ def _html_of(content: dict[str, Any]) -> str:
     return value if "html" in content.get("type", "html") else _escape(value)
 
 
-def _ttl(value: Any) -> int | None:
-    """RSS <ttl> in minutes, if it is a sane number (up to a week)."""
-    if isinstance(value, str) and value.strip().isdigit() and 0 < int(value) <= 10080:
-        return int(value)
-    return None
+def _ttl(channel: dict[str, Any]) -> int | None:
+    """How long the feed asks to be left alone, in minutes: its RSS <ttl> if that is sane (up
+    to a week), else its sy:updatePeriod divided by sy:updateFrequency (at most a week)."""
+    ttl = outside_int(channel.get("ttl"), low=0, high=MAX_TTL + 1)
+    if ttl and ttl <= MAX_TTL:
+        return ttl
+    period = _PERIODS.get(str(channel.get("sy_updateperiod") or "").strip().lower())
+    if period is None:
+        return None
+    times = outside_int(channel.get("sy_updatefrequency"), low=1, high=period) or 1
+    return min(period // times, MAX_TTL)
 
 
 def _json_date(value: Any, now: int) -> int | None:
@@ -318,7 +332,7 @@ def _json_date(value: Any, now: int) -> int | None:
     except ValueError:
         try:
             moment = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # a year of 20 digits overflows
             return None
     if moment.tzinfo is None:  # RFC 3339 requires an offset; UTC is the likeliest intent
         moment = moment.replace(tzinfo=UTC)
@@ -350,6 +364,8 @@ def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
         doc = json.loads(data.decode("utf-8-sig", errors="replace"))
     except json.JSONDecodeError as exc:
         raise FeedParseError(f"not a feed: invalid JSON ({exc.msg})") from None
+    except ValueError:  # int() refuses a number of over 4,300 digits
+        raise FeedParseError("not a feed: invalid JSON (a number too long to read)") from None
     except RecursionError:
         raise FeedParseError("not a feed: JSON nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):

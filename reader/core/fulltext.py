@@ -15,7 +15,7 @@ from reader.config import Config
 from reader.core.extract import ExtractionError, Extractor
 from reader.core.http import Fetcher, FetchError, FetchLimits
 from reader.core.models import Article
-from reader.core.safety import is_safe_url
+from reader.core.safety import is_safe_url, with_credentials_of, without_credentials
 from reader.core.store import Store
 from reader.core.text import html_to_markdown, html_to_text
 
@@ -62,18 +62,15 @@ def full_text(store: Store, config: Config, article: Article, extractor: Extract
     feed = store.feed(article.feed_id)
     # The address policy: a story may live on a private host only if its feed does too.
     feed_host = urlsplit(feed.url).hostname if feed else None
+    url = with_credentials_of(feed.url, article.url) if feed else article.url
 
     async def fetch():
         async with Fetcher(concurrency=2, per_host=2) as fetcher:
-            return await fetcher.get(
-                article.url,  # type: ignore[arg-type]
-                limits=page_limits(config),
-                private_ok_host=feed_host,
-            )
+            return await fetcher.get(url, limits=page_limits(config), private_ok_host=feed_host)
 
     try:
         response = asyncio.run(fetch())
-        extraction = extractor.extract(response.content, response.url)
+        extraction = extractor.extract(response.content, without_credentials(response.url))
     except (FetchError, ExtractionError) as exc:
         return feed_text(article, f"full text unavailable: {exc}")
     if _words(extraction.text) < _words(fallback.text):

@@ -26,12 +26,14 @@ from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from reader import __version__
 from reader.core import wire
+from reader.core.numbers import clamp, outside_int
 from reader.core.safety import is_public_address, is_safe_url
 
 USER_AGENT = f"newsroom/{__version__} (terminal feed reader)"
 CHUNK = 64 * 1024
 PERMANENT = frozenset({301, 308})
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+MAX_WAIT = 24 * 3600  # the longest a server's Retry-After or max-age can make us wait, in seconds
 
 
 class FetchLimits(NamedTuple):
@@ -63,7 +65,7 @@ class FetchError(Exception):
     """A fetch that failed; str() is one line for people."""
 
     def __init__(
-        self, message: str, *, status: int | None = None, retry_after: float | None = None
+        self, message: str, *, status: int | None = None, retry_after: int | None = None
     ) -> None:
         super().__init__(message)
         self.status = status
@@ -74,26 +76,27 @@ def _size(limit: int) -> str:
     return f"{limit / 1024 / 1024:g} MiB" if limit >= 1024 * 1024 else f"{limit} bytes"
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Retry-After as seconds from now: a number of seconds or an HTTP date."""
-    if not value:
+def _retry_after(value: str | None) -> int | None:
+    """Retry-After as seconds from now (a number of seconds or an HTTP date), at most MAX_WAIT."""
+    if not value or not value.strip():
         return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
+    seconds = outside_int(value, low=0, high=MAX_WAIT)
+    if seconds is not None:
+        return seconds
     from email.utils import parsedate_to_datetime  # rare: only 429s and 503s carry a date
 
     try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time())
-    except (TypeError, ValueError):
+        return int(clamp(parsedate_to_datetime(value.strip()).timestamp() - time(), 0, MAX_WAIT))
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
 def _max_age(value: str | None) -> int | None:
+    """Cache-Control max-age in seconds, at most MAX_WAIT."""
     for part in (value or "").split(","):
         name, _, number = part.strip().partition("=")
-        if name.lower() == "max-age" and number.strip().isdigit():
-            return int(number)
+        if name.lower() == "max-age":
+            return outside_int(number, low=0, high=MAX_WAIT)
     return None
 
 
@@ -357,13 +360,8 @@ class Fetcher:
             encoding = ""
         if encoding not in ("", "gzip", "x-gzip", "deflate"):
             raise FetchError(f"unsupported content encoding {encoding[:30]!r}")
-        length = fields.get("content-length", "")
-        if (
-            length.isascii()
-            and length.isdigit()
-            and not encoding
-            and int(length) > limits.max_bytes
-        ):
+        length = outside_int(fields.get("content-length"), low=0, high=limits.max_bytes + 1)
+        if not encoding and length is not None and length > limits.max_bytes:
             raise FetchError(f"response too large (over {_size(limits.max_bytes)})")
         decoder = _Decoder(encoding, limits.max_bytes)
         if await wire.read_body(connection.reader, head, decoder.feed):

@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
+from reader.core.safety import display_url
+
 __all__ = ["Subscription", "SubscriptionFileError", "read_subscriptions", "write_opml"]
 
 
@@ -53,7 +55,9 @@ _MAX_SHOWN = 80
 
 
 def _show(value: str) -> str:
-    """Quote a value for a one-line message: controls escaped, long values shortened."""
+    """Quote a value for a one-line message: controls escaped, long values shortened, and a
+    URL's password masked."""
+    value = display_url(value)
     if len(value) > _MAX_SHOWN:
         value = value[: _MAX_SHOWN - 1] + "…"
     return repr(value)
@@ -380,8 +384,14 @@ def _subscription_from_tags(url: str, tags: list[str]) -> Subscription:
 # Export
 
 
+# Valid in XML but acted on by terminals (C1 controls, bidi overrides): written as character
+# references, so an export printed on a terminal is harmless, and reads back the same.
+_TERMINAL_CONTROLS = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _attr(value: str) -> str:
-    return quoteattr(_XML_INVALID_CHARS.sub("", value))
+    quoted = quoteattr(_XML_INVALID_CHARS.sub("", value))
+    return _TERMINAL_CONTROLS.sub(lambda ch: f"&#x{ord(ch[0]):x};", quoted)
 
 
 def _outline_lines(subscriptions: Iterable[Subscription], depth: int) -> Iterator[str]:

@@ -23,6 +23,7 @@ from lxml import etree
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 _DC = "{http://purl.org/dc/elements/1.1/}"
+_SY = "{http://purl.org/rss/1.0/modules/syndication/}"
 _HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _C1 = re.compile("[\x80-\x9f]")
 
@@ -33,10 +34,16 @@ _RSS_CHANNEL = frozenset(
         *("title", "link", "description", "language", "copyright", "managingEditor"),
         *("webMaster", "pubDate", "lastBuildDate", "category", "generator", "docs", "cloud"),
         *("ttl", "image", "rating", "textInput", "skipHours", "skipDays", "item"),
-        "{http://purl.org/rss/1.0/modules/syndication/}updatePeriod",
-        "{http://purl.org/rss/1.0/modules/syndication/}updateFrequency",
+        _SY + "updatePeriod",
+        _SY + "updateFrequency",
     }
 )
+# Channel elements kept as text, under the keys feedparser uses.
+_RSS_CHANNEL_TEXT = {
+    "ttl": "ttl",
+    _SY + "updatePeriod": "sy_updateperiod",
+    _SY + "updateFrequency": "sy_updatefrequency",
+}
 _RSS_ITEM = frozenset(
     {
         *("title", "link", "description", "author", "category", "comments", "enclosure"),
@@ -140,7 +147,7 @@ def _rss(root: Any) -> tuple[dict, list[dict]]:
     entries = []
     for child in _children(channel, _RSS_CHANNEL, _RSS_CHANNEL):
         tag = child.tag
-        if tag in ("title", "link", "ttl") and child.attrib:
+        if (tag in ("title", "link") or tag in _RSS_CHANNEL_TEXT) and child.attrib:
             raise _Defer
         if tag == "item":
             entries.append(_rss_item(child))
@@ -148,8 +155,8 @@ def _rss(root: Any) -> tuple[dict, list[dict]]:
             feed["title_detail"] = _plain_or_html(_text(child))
         elif tag == "link":
             feed["link"] = _text(child)
-        elif tag == "ttl":
-            feed["ttl"] = _text(child)
+        elif tag in _RSS_CHANNEL_TEXT:  # numbers, read (and checked) by feeds._ttl
+            feed[_RSS_CHANNEL_TEXT[tag]] = _text(child)
     return feed, entries
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from reader.config import Config
 from reader.core.http import Fetcher, FetchError, FetchLimits, Response
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary, Unchanged
+from reader.core.numbers import clamp
 from reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 
 MAX_INTERVAL = 24 * 3600
 UNCHANGED_BATCH = 100  # unchanged feeds recorded per transaction
+SKIPPED = "skipped: the refresh ran out of time ([refresh] pass_timeout_minutes)"
 
 
 def feed_limits(config: Config) -> FetchLimits:
@@ -47,9 +49,12 @@ def next_check(now: int, interval: int, response: Response | None, ttl: int | No
 
 
 def retry_at(now: int, interval: int, errors: int, retry_after: float | None) -> int:
-    """Back off exponentially after failures; a server's Retry-After wins."""
+    """Back off exponentially after failures; a server's Retry-After wins, up to a day.
+
+    Never raises, whatever the numbers: this runs while a failure is being recorded, where an
+    exception would end the whole refresh."""
     if retry_after is not None:
-        return now + min(int(retry_after), MAX_INTERVAL)
+        return now + int(clamp(retry_after, 0, MAX_INTERVAL))
     return now + min(interval * 2 ** min(errors, 6), MAX_INTERVAL)
 
 
@@ -60,15 +65,35 @@ class Refresher:
         self.store = store
         self.limits = feed_limits(config)
         self.interval = config.refresh.interval_minutes * 60
+        self.pass_timeout = config.refresh.pass_timeout_minutes * 60
         self.fetcher = fetcher
         self._unchanged: list[Unchanged] = []
 
     async def run(self, feeds: Sequence[Feed]) -> AsyncIterator[RefreshResult]:
-        """Yield one RefreshResult per feed, in completion order."""
+        """Yield one RefreshResult per feed, in completion order.
+
+        The pass ends after ``[refresh] pass_timeout_minutes``: the feeds not done by then are
+        stored as skipped (a failure without backoff, due again at once) and come first in the
+        next pass, so slow hosts cannot hold up the rest for ever or always starve the same feeds.
+        """
+        feeds = sorted(feeds, key=lambda feed: feed.error != SKIPPED)
         tasks = [asyncio.ensure_future(self.one(feed)) for feed in feeds]
+        reported: set[int] = set()
         try:
-            for next_done in asyncio.as_completed(tasks):
-                yield await next_done
+            try:
+                for next_done in asyncio.as_completed(tasks, timeout=self.pass_timeout):
+                    result = await next_done
+                    reported.add(result.feed_id)
+                    yield result
+            except TimeoutError:
+                for feed, task in zip(feeds, tasks, strict=True):
+                    if feed.id in reported:
+                        continue
+                    if task.done() and not task.cancelled():
+                        yield task.result()  # finished after the deadline, before this loop
+                    else:
+                        task.cancel()
+                        yield await self._skip(feed)
         finally:
             for task in tasks:
                 task.cancel()
@@ -146,6 +171,13 @@ class Refresher:
         return RefreshResult(
             feed.id, response.moved_to or feed.url, RefreshStatus.OK, new=new, updated=updated
         )
+
+    async def _skip(self, feed: Feed) -> RefreshResult:
+        now = int(time.time())
+        await asyncio.to_thread(
+            self.store.record_failure, feed.id, SKIPPED, now=now, next_check_at=now
+        )
+        return RefreshResult(feed.id, feed.url, RefreshStatus.FAILED, error=SKIPPED)
 
     async def _fail(
         self, feed: Feed, message: str, now: int, retry_after: float | None

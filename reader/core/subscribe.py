@@ -21,7 +21,7 @@ from reader.core.http import Fetcher, FetchError, Response
 from reader.core.models import Feed, ParsedFeed
 from reader.core.opml import Subscription, read_subscriptions, write_opml
 from reader.core.refresh import feed_limits, make_fetcher, next_check
-from reader.core.safety import check_feed_url
+from reader.core.safety import check_feed_url, display_url, without_credentials
 from reader.core.store import Store
 
 
@@ -48,7 +48,7 @@ async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
     try:
         response = await fetcher.get(url, limits=feed_limits(config), private_ok_host=host)
     except FetchError as exc:
-        raise SubscribeError(f"cannot fetch {url}: {exc}") from None
+        raise SubscribeError(f"cannot fetch {display_url(url)}: {exc}") from None
     if looks_like_feed(response.content, response.content_type):
         try:
             parsed = parse_feed(
@@ -56,7 +56,7 @@ async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
             )
             return Found(response.moved_to or url, parsed, response)
         except FeedParseError as exc:
-            raise SubscribeError(f"{url} is not a usable feed: {exc}") from None
+            raise SubscribeError(f"{display_url(url)} is not a usable feed: {exc}") from None
     announced = discover_feed_links(response.content, response.url)
     guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
     for candidate in dict.fromkeys(announced + guessed):
@@ -64,7 +64,7 @@ async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
             return await _try_feed(fetcher, candidate, config, host)
         except (FetchError, FeedParseError):
             continue
-    raise SubscribeError(f"no feed found at {url}")
+    raise SubscribeError(f"no feed found at {display_url(url)}")
 
 
 def add_feed(
@@ -110,14 +110,23 @@ def import_subscriptions(store: Store, data: bytes) -> tuple[int, int, list[str]
         try:
             accepted.append((check_feed_url(sub.url), sub.title, sub.folder))
         except ValueError as exc:
-            notes.append(f"skipped {sub.url!r}: {exc}")
+            notes.append(f"skipped {display_url(sub.url)!r}: {exc}")
     added = store.add_feeds(accepted)
     return added, len(accepted) - added, notes
 
 
-def export_subscriptions(store: Store, fmt: str = "opml") -> str:
+def export_subscriptions(store: Store, fmt: str = "opml", *, with_credentials: bool = False) -> str:
+    """The subscriptions as OPML or JSON; user names and passwords in feed URLs are left out
+    unless ``with_credentials`` (an export is easily shared or synced)."""
     feeds = store.feeds(unread=False)
+
+    def url(feed: Feed) -> str:
+        return feed.url if with_credentials else without_credentials(feed.url)
+
+    def title(feed: Feed) -> str | None:
+        return None if feed.title == feed.url else feed.title  # untitled: the store gives the URL
+
     if fmt == "json":
-        rows = [{"url": f.url, "title": f.title, "folder": f.folder} for f in feeds]
+        rows = [{"url": url(f), "title": title(f), "folder": f.folder} for f in feeds]
         return json.dumps(rows, indent=2)
-    return write_opml(Subscription(f.url, f.title, f.folder) for f in feeds)
+    return write_opml(Subscription(url(f), title(f), f.folder) for f in feeds)

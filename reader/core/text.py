@@ -241,6 +241,9 @@ _RELATIVE_TIME = re.compile(
     re.IGNORECASE,
 )
 _NOT_LOOSE = re.compile(r"[\W_]+")
+# Every kind of white space (U+2028, U+1680, \x1c ... too): a long run left uncollapsed would make
+# _RELATIVE_TIME backtrack over it at every position, quadratic time on a hostile page.
+_ANY_SPACE = re.compile(r"\s+")
 
 
 def normalize_text(text: str) -> str:
@@ -248,10 +251,10 @@ def normalize_text(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
     paragraphs = []
     for paragraph in _PARAGRAPH_BREAK.split(text):
-        paragraph = _SPACES.sub(" ", paragraph.replace("\n", " "))
+        paragraph = _ANY_SPACE.sub(" ", paragraph)
         lowered = paragraph.lower()  # cheap pre-check: most paragraphs carry no timestamp
         if "ago" in lowered or "now" in lowered or "day" in lowered:
-            paragraph = _SPACES.sub(" ", _RELATIVE_TIME.sub(" ", paragraph))
+            paragraph = _ANY_SPACE.sub(" ", _RELATIVE_TIME.sub(" ", paragraph))
         if paragraph := paragraph.strip():
             paragraphs.append(paragraph)
     return "\n\n".join(paragraphs)

@@ -26,7 +26,9 @@ from reader.core.extract import Extraction, ExtractionError, Extractor
 from reader.core.fulltext import make_extractor, page_limits
 from reader.core.http import Fetcher, FetchError, Response
 from reader.core.models import Article
+from reader.core.numbers import clamp
 from reader.core.refresh import make_fetcher
+from reader.core.safety import with_credentials_of, without_credentials
 from reader.core.store import Store
 from reader.core.text import fingerprints
 
@@ -104,9 +106,9 @@ class Watcher:
         )
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
-        feed_hosts = {f.id: urlsplit(f.url).hostname for f in self.store.feeds(unread=False)}
+        feed_urls = {f.id: f.url for f in self.store.feeds(unread=False)}
         async with make_fetcher(self.config) as fetcher:
-            checks = (self._check(fetcher, a, now, feed_hosts.get(a.feed_id)) for a in stories)
+            checks = (self._check(fetcher, a, now, feed_urls.get(a.feed_id)) for a in stories)
             results = await asyncio.gather(*checks)
         # One transaction for the whole schedule rather than one per story.
         await asyncio.to_thread(
@@ -116,7 +118,7 @@ class Watcher:
         return [status for status, _ in results]
 
     async def _check(
-        self, fetcher: Fetcher, article: Article, now: int, feed_host: str | None
+        self, fetcher: Fetcher, article: Article, now: int, feed_url: str | None
     ) -> tuple[str, int | None]:
         """Check one story: its status and when to check it next."""
         pages = await asyncio.to_thread(self.store.page_versions, article.id)
@@ -126,24 +128,24 @@ class Watcher:
         status = "failed"
         try:
             response = await fetcher.get(
-                article.url or "",
+                with_credentials_of(feed_url or "", article.url or ""),
                 limits=page_limits(self.config),
                 etag=latest[5] if latest else None,
                 last_modified=latest[6] if latest else None,
-                private_ok_host=feed_host,
+                private_ok_host=urlsplit(feed_url or "").hostname,
             )
         except FetchError as exc:
             if exc.status in (404, 410):
                 await asyncio.to_thread(self.store.record_removed, article.id, now=now)
                 return "changed", None
-            retry = now + int(exc.retry_after) if exc.retry_after else None
+            retry = now + int(clamp(exc.retry_after, 0, DAY)) if exc.retry_after else None
             return "failed", retry or self._next_check(now, now - last_change, developing)
         if response.not_modified:
             status = "not_modified"
         else:
             try:
                 extraction = await asyncio.to_thread(
-                    self.extractor.extract, response.content, response.url
+                    self.extractor.extract, response.content, without_credentials(response.url)
                 )
             except ExtractionError:
                 extraction = None

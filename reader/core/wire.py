@@ -11,11 +11,12 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from reader.core.numbers import outside_int
+
 HEAD_LIMIT = 64 * 1024  # also the StreamReader limit, which bounds every readuntil()
 MAX_FIELDS = 100
 PIECE = 64 * 1024
-
-_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,15}")
+LARGEST_BODY = 1 << 62  # a bigger Content-Length or chunk size is read as this; caps end it sooner
 _TOKEN = re.compile(rb"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Header values we send may not carry control characters (no CR/LF smuggled in from a server).
 _SAFE_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
@@ -71,7 +72,8 @@ def _parse_head(block: bytes) -> Head:
         raise BrokenResponse("too many header fields")
     version, _, rest = lines[0].partition(b" ")
     code, _, reason = rest.partition(b" ")
-    if version not in (b"HTTP/1.1", b"HTTP/1.0") or not re.fullmatch(rb"[1-5][0-9][0-9]", code):
+    status = outside_int(code, low=0, high=999) if len(code) == 3 else None
+    if version not in (b"HTTP/1.1", b"HTTP/1.0") or status is None or not 100 <= status <= 599:
         raise BrokenResponse("not an HTTP/1 status line")
     fields: dict[str, str] = {}
     for line in lines[1:]:
@@ -83,7 +85,7 @@ def _parse_head(block: bytes) -> Head:
         fields[key] = f"{fields[key]}, {text}" if key in fields else text
     tokens = {token.strip().lower() for token in fields.get("connection", "").split(",")}
     keep_alive = "keep-alive" in tokens if version == b"HTTP/1.0" else "close" not in tokens
-    return Head(int(code), reason.decode("latin-1"), fields, keep_alive)
+    return Head(status, reason.decode("latin-1"), fields, keep_alive)
 
 
 async def read_body(
@@ -102,9 +104,10 @@ async def read_body(
             await _chunked(reader, sink)
             return head.keep_alive and length is None
         if length is not None:
-            if not (length.isascii() and length.isdigit()):
+            size = outside_int(length, low=0, high=LARGEST_BODY)
+            if size is None:
                 raise BrokenResponse("bad Content-Length")
-            await _exactly(reader, int(length), sink)
+            await _exactly(reader, size, sink)
             return head.keep_alive
         await _until_close(reader, sink)
         return False
@@ -131,10 +134,10 @@ async def _until_close(reader: asyncio.StreamReader, sink: Callable[[bytes], Non
 async def _chunked(reader: asyncio.StreamReader, sink: Callable[[bytes], None]) -> None:
     while True:
         line = await reader.readuntil(b"\r\n")
-        size = line[:-2].split(b";", 1)[0].strip(b" \t")
-        if not _CHUNK_SIZE.fullmatch(size):
+        remaining = outside_int(line[:-2].split(b";", 1)[0], low=0, high=LARGEST_BODY, base=16)
+        if remaining is None:
             raise BrokenResponse("bad chunk size")
-        if not (remaining := int(size, 16)):
+        if not remaining:
             break
         await _exactly(reader, remaining, sink)
         if await reader.readexactly(2) != b"\r\n":
