@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import select
@@ -9,8 +10,12 @@ import signal
 import subprocess
 import sys
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from reader.config import load_config
+from reader.core.store import Store
+from tests.server import LoopbackServer, Route
 from tests.tui_data import hostile_store
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
@@ -32,11 +37,22 @@ def read_for(fd: int, seconds: float) -> bytes:
     return b"".join(chunks)
 
 
-def start_tui(home: Path, follower: int, columns: int, lines: int) -> subprocess.Popen:
+def read_until(fd: int, marker: bytes, seconds: float) -> bytes:
+    """Read until ``marker`` has been written (or ``seconds`` have passed)."""
+    output = b""
+    deadline = time.monotonic() + seconds
+    while marker not in output and time.monotonic() < deadline:
+        output += read_for(fd, 0.2)
+    return output
+
+
+def start_tui(
+    home: Path, follower: int, columns: int, lines: int, argv: list[str] | None = None
+) -> subprocess.Popen:
     """The installed TUI on the follower side of a pty, in a session of its own."""
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
     return subprocess.Popen(
-        [NEWSROOM, "--home", str(home)],
+        argv or [NEWSROOM, "--home", str(home)],
         stdin=follower,
         stdout=follower,
         stderr=follower,
@@ -79,3 +95,123 @@ def test_escape_sequences_never_reach_the_terminal(home: Path) -> None:
     for payload in forbidden:
         assert payload not in output, payload
     assert proc.returncode == 0
+
+
+OSC52 = b"\x1b]52;c;SEFDS0VE\x1b\\"  # puts "HACKED" on the clipboard
+CLEAR = b"\x1b[2J"
+
+
+def json_feed(title: str) -> Route:
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": title,
+        "items": [{"id": "1", "title": "First story", "content_text": "Text."}],
+    }
+    return Route(json.dumps(document).encode(), content_type="application/feed+json")
+
+
+def test_a_hostile_feed_title_and_reason_phrase_never_reach_the_terminal(
+    home: Path, server: LoopbackServer
+) -> None:
+    """Opening a feed titled with OSC 52 and a screen clear, and highlighting a feed whose
+    server answered 503 with the same in its reason phrase, writes neither to the terminal."""
+    server.routes["/feed.json"] = json_feed((b"Daily News " + OSC52 + CLEAR).decode())
+
+    def unavailable(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(
+            b"HTTP/1.1 503 Down " + OSC52 + CLEAR + b"\r\nContent-Length: 0\r\n"
+            b"Connection: close\r\n\r\n"
+        )
+
+    server.raw["/down"] = unavailable
+    store = Store(load_config(home).db_path)
+    store.add_feed(server.url("/feed.json"))
+    store.add_feed(server.url("/down"))
+    store.close()
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, 160, 48)
+    os.close(follower)
+    try:
+        output = read_until(leader, b"Refreshed 2 feeds", 15)
+        # To the feeds pane; highlight the failing feed (second), then open the first.
+        for keys in (b"\t", b"\t", b"jjjjj", b"k", b"\r"):
+            os.write(leader, keys)
+            output += read_for(leader, 0.4)
+        os.write(leader, b"q")
+        output += read_for(leader, 2)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+    assert b"Refreshed 2 feeds" in output
+    assert b"Daily News ]52;c;SEFDS0VE" in output  # the title, shown without its controls
+    assert b"HTTP 503 Down" in output  # the error, on the status line
+    assert b"\x1b]52" not in output
+    assert proc.returncode == 0
+
+
+def test_a_feed_titled_with_markup_can_be_added_and_opened(
+    home: Path, server: LoopbackServer
+) -> None:
+    server.routes["/feed.json"] = json_feed("[/] Broken [b]feed")
+    (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, 160, 48)
+    os.close(follower)
+    try:
+        read_for(leader, 2)
+        os.write(leader, b"a")
+        read_for(leader, 0.5)
+        os.write(leader, server.url("/feed.json").encode() + b"\r")
+        output = read_until(leader, b"Subscribed to", 10)
+        for keys in (b"\t", b"\t", b"jjjj", b"\r"):  # open it from the feeds pane
+            os.write(leader, keys)
+            output += read_for(leader, 0.4)
+        running = proc.poll() is None
+        os.write(leader, b"q")
+        output += read_for(leader, 2)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+    assert running
+    assert b"Subscribed to [/] Broken [b]feed" in output
+    assert proc.returncode == 0
+
+
+def test_an_internal_error_exits_1_with_one_line_and_a_log(home: Path) -> None:
+    """Whatever goes wrong inside the TUI: exit code 1, one line on the terminal, and the
+    traceback in newsroom.log in the home. The fault is put in an action on purpose."""
+    (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
+    script = (
+        "import sys\n"
+        "from reader.cli import main\n"
+        "from reader.ui.app import NewsroomApp\n"
+        "def broken(self):\n"
+        "    raise RuntimeError('the help screen broke [/] \\x1b]52;c;SEFDS0VE\\x07')\n"
+        "NewsroomApp.action_help = broken\n"
+        f"sys.exit(main(['--home', {str(home)!r}]))\n"
+    )
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, 120, 40, [sys.executable, "-c", script])
+    os.close(follower)
+    try:
+        read_for(leader, 2)
+        os.write(leader, b"?")
+        output = read_until(leader, b"newsroom: error", 10)
+        proc.wait(timeout=10)
+        output += read_for(leader, 0.3)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+    log = home / "newsroom.log"
+    line = f"newsroom: error: the TUI stopped on an internal error (details in {log})"
+    assert proc.returncode == 1
+    assert line.encode() in output
+    assert b"Traceback" not in output and b"the help screen broke" not in output
+    assert b"\x1b]52" not in output
+    written = log.read_text()
+    assert "Traceback" in written and "RuntimeError: the help screen broke" in written

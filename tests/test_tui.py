@@ -6,6 +6,7 @@ import asyncio
 import os
 import subprocess
 import sys
+import threading
 import time
 import webbrowser
 from collections.abc import Iterator
@@ -414,7 +415,7 @@ async def test_diff_view_and_quit(home: Path) -> None:
         await pilot.press("d")
         await settle(pilot)
         assert isinstance(app.screen, DiffScreen)
-        shown = str(app.screen.query_one(DiffView).render())
+        shown = "\n".join(line.text for line in app.screen.query_one(DiffView).lines)
         assert "Neighbours reopen talks over the Velm river dam" in shown
         assert "Carvel and Ostmark agree to share Velm river water" in shown
         await pilot.press("escape")
@@ -424,6 +425,48 @@ async def test_diff_view_and_quit(home: Path) -> None:
         await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
+    assert not app.is_running
+
+
+async def test_the_diff_is_worked_out_while_keys_keep_answering(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two long versions take seconds to compare: q closes the diff meanwhile, and quits."""
+    from reader.ui.screens import diff as diff_screen
+
+    # The real diff, held back until the test lets it go: it stands for a slow one.
+    go, done = threading.Event(), threading.Event()
+    real = diff_screen.diff_texts
+
+    def held(*args: str):  # type: ignore[no-untyped-def]
+        go.wait(5)
+        try:
+            return real(*args)
+        finally:
+            done.set()
+
+    monkeypatch.setattr(diff_screen, "diff_texts", held)
+    demo_store(home)
+    config, store = demo_store(home, elapsed=300)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("d")
+        for _ in range(100):
+            if isinstance(app.screen, diff_screen.DiffScreen):
+                break
+            await pilot.pause(0.01)
+        await pilot.pause()
+        view = app.screen.query_one(diff_screen.DiffView)
+        assert [line.text.strip() for line in view.lines] == [diff_screen.WORKING]
+        await pilot.press("q")
+        assert not isinstance(app.screen, diff_screen.DiffScreen)
+        assert not done.is_set()  # closed while the diff was still being worked out
+        go.set()
+        await settle(pilot)
+        await pilot.press("q")
     assert not app.is_running
 
 
@@ -665,6 +708,40 @@ async def test_a_new_note_redraws_only_the_header(home: Path) -> None:
         app.reader.show_full(FullText(story.id, "extracted", "Another text.", "Another text."))
         await settle(pilot)
         assert any("Another text." in line.text for line in app.reader.lines)
+
+
+async def test_a_multi_megabyte_story_is_drawn_while_keys_keep_answering(home: Path) -> None:
+    """A 2 MB story is converted and drawn in workers: the key pressed just after opening it
+    moves the cursor while the story's end is not drawn yet; then it is."""
+    paragraph = "<p>" + "words of a very long story " * 40 + "</p>"
+    config, store = story_store(home, paragraph * 2000 + "<p>THE END</p>", stories=3)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        story = app.articles.current
+        # As typed: Pilot's press() would wait for the busy workers to go idle.
+        app.simulate_key("enter")
+        app.simulate_key("j")
+        for _ in range(500):
+            if app.articles.cursor == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert app.articles.cursor == 1 and app.reader.article.id == story.id
+        assert not any("THE END" in line.text for line in app.reader.lines)
+        await settle(pilot)
+        assert any("THE END" in line.text for line in app.reader.lines)
+        assert len(app.reader.lines) > 10_000
+
+
+async def test_a_click_opens_the_story_under_the_pointer(app: NewsroomApp) -> None:
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.click("#articles", offset=(5, 0))  # the border, where the title is
+        await settle(pilot)
+        assert app.reader.article is None and app.articles.cursor == 0
+        await pilot.click("#articles", offset=(5, 2))  # the second story's line
+        await settle(pilot)
+        assert app.articles.cursor == 1 and app.reader.article.id == app.articles.rows[1].id
 
 
 def test_the_ui_asks_for_120_frames_a_second_unless_told_otherwise() -> None:

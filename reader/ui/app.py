@@ -12,6 +12,7 @@ import contextlib
 import gc
 import signal
 import time
+import traceback
 import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -22,6 +23,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -31,7 +33,7 @@ from reader.core.fulltext import make_extractor
 from reader.core.launch import LaunchError, command_for, launch
 from reader.core.models import Article, Feed, RefreshStatus
 from reader.core.refresh import refresh_in_child
-from reader.core.safety import is_safe_url
+from reader.core.safety import is_safe_url, without_credentials
 from reader.core.store import Store, page_key
 from reader.ui.messages import (
     ArticleChanged,
@@ -43,6 +45,7 @@ from reader.ui.messages import (
     VersionsLoaded,
     WatchFinished,
 )
+from reader.ui.outside import clean, outside
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
 from reader.ui.screens.diff import DiffScreen
 from reader.ui.screens.help import HelpScreen
@@ -233,6 +236,7 @@ class NewsroomApp(App[None]):
         self.refreshing = False
         self.reading = False  # a story is open in the reading pane
         self._progress_shown = 0.0
+        self.crash: str | None = None  # the traceback of an uncaught error, for the log file
 
     # -- layout -----------------------------------------------------------------------------
 
@@ -309,7 +313,7 @@ class NewsroomApp(App[None]):
             label = feed.title if feed else names.get(self.view, "All")
             if self.filter != "all":
                 label += f" · {names[self.filter].lower()}"
-        self.articles.border_title = label
+        self.articles.border_title = outside(label)
 
     # -- loading (workers) ------------------------------------------------------------------
 
@@ -372,7 +376,7 @@ class NewsroomApp(App[None]):
     def _feed_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         feed = self.feeds.selected_feed
         if feed and feed.error:
-            self._status(Content.styled(f"! {feed.title}: {feed.error}", "$text-error"), error=True)
+            self._status(outside(f"! {feed.title}: {feed.error}", "$text-error"), error=True)
         elif self.query_one("#status", Static).has_class("-error"):
             self._status(Content(""))
 
@@ -420,7 +424,7 @@ class NewsroomApp(App[None]):
 
     def action_toggle_text(self) -> None:
         if not self.reader.toggle():
-            self.notify("Only the feed's text is available for this story", timeout=3)
+            self.toast("Only the feed's text is available for this story", timeout=3)
 
     @work(thread=True, group="marks", exit_on_error=False)
     def mark(self, article: Article, read: bool | None = None, starred: bool | None = None) -> None:
@@ -466,20 +470,20 @@ class NewsroomApp(App[None]):
         if 0 < message.done < message.total and now - self._progress_shown < 0.25:
             return
         self._progress_shown = now
-        self._status(Content(f"Refreshing feeds {message.done}/{message.total}…"))
+        self._status(outside(f"Refreshing feeds {message.done}/{message.total}…"))
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
         summary = message.summary
         self._status(
-            Content(
+            outside(
                 f"Refreshed {summary.feeds} feeds: {summary.new} new, {summary.updated} changed,"
                 f" {summary.failed} failed"
             )
         )
         if summary.new or summary.updated:
-            self.notify(f"{summary.new} new stories, {summary.updated} changed", timeout=4)
+            self.toast(f"{summary.new} new stories, {summary.updated} changed", timeout=4)
         if message.failures:
-            self.notify(
+            self.toast(
                 f"{len(message.failures)} feed(s) failed; select a feed marked ! for the error",
                 severity="warning",
             )
@@ -536,7 +540,7 @@ class NewsroomApp(App[None]):
                 self.articles.move_to(index)
                 self.open_article(rows[index])
                 return
-        self.notify("No more unread stories in this list")
+        self.toast("No more unread stories in this list")
 
     def action_next_pane(self) -> None:
         order: list[Static | FeedList | ArticleList | ReadingPane] = [
@@ -565,29 +569,30 @@ class NewsroomApp(App[None]):
     def add_feed(self, url: str) -> None:
         from reader.core.subscribe import SubscribeError, add_feed
 
-        self.call_from_thread(self.notify, f"Looking for a feed at {url}…", timeout=2)
+        self.toast(f"Looking for a feed at {url}…", timeout=2)
         try:
             feed, created, stored = add_feed(self.store, self.config, url)
         except (SubscribeError, ValueError) as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error")
+            self.toast(str(exc), severity="error")
             return
         message = (
             f"Subscribed to {feed.title} ({stored} stories)"
             if created
             else (f"Already subscribed to {feed.title}")
         )
-        self.call_from_thread(self.notify, message)
+        self.toast(message)
         self.load_feeds()
         self.load_articles(append=False, keep=True)
 
     def action_open_browser(self) -> None:
         article = self.articles.current
         if article is None or not article.url or not is_safe_url(article.url):
-            self.notify(
+            self.toast(
                 "This story has no web address that can be opened safely", severity="warning"
             )
             return
-        self.open_url(article.url, article.title)
+        # Links stored before logins were kept out of them may still carry one.
+        self.open_url(without_credentials(article.url), article.title)
 
     @work(thread=True, group="browser", exit_on_error=False)
     def open_url(self, url: str, title: str) -> None:
@@ -595,14 +600,12 @@ class NewsroomApp(App[None]):
             try:
                 launch(command_for(self.config.tui.browser, url, title))
             except LaunchError as exc:
-                self.call_from_thread(self.notify, str(exc), severity="error")
+                self.toast(str(exc), severity="error")
                 return
             opened = True
         else:
             opened = webbrowser.open(url)
-        self.call_from_thread(
-            self.notify, f"Opened {url}" if opened else "No web browser found", timeout=3
-        )
+        self.toast(f"Opened {url}" if opened else "No web browser found", timeout=3)
 
     def action_star(self) -> None:
         if (article := self.articles.current) is not None:
@@ -615,7 +618,7 @@ class NewsroomApp(App[None]):
     def action_mark_feed_read(self) -> None:
         feed = self.feeds.selected_feed
         if feed is None:
-            self.notify("Select a feed first (tab to the feeds pane)", severity="warning")
+            self.toast("Select a feed first (tab to the feeds pane)", severity="warning")
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -627,20 +630,18 @@ class NewsroomApp(App[None]):
     @work(thread=True, group="marks", exit_on_error=False)
     def mark_feed_read(self, feed: Feed) -> None:
         self.undo_ids = self.store.mark_feed_read(feed.id)
-        self.call_from_thread(
-            self.notify, f"Marked {len(self.undo_ids)} stories read (ctrl+z undoes)"
-        )
+        self.toast(f"Marked {len(self.undo_ids)} stories read (ctrl+z undoes)")
         self.load_feeds()
         self.load_articles(append=False, keep=True)
 
     @work(thread=True, group="marks", exit_on_error=False)
     def action_undo(self) -> None:
         if not self.undo_ids:
-            self.call_from_thread(self.notify, "Nothing to undo")
+            self.toast("Nothing to undo")
             return
         ids, self.undo_ids = self.undo_ids, []
         self.store.mark_unread(ids)
-        self.call_from_thread(self.notify, f"Marked {len(ids)} stories unread again")
+        self.toast(f"Marked {len(ids)} stories unread again")
         self.load_feeds()
         self.load_articles(append=False, keep=True)
 
@@ -676,7 +677,7 @@ class NewsroomApp(App[None]):
 
     def on_versions_loaded(self, message: VersionsLoaded) -> None:
         if len(message.versions) < 2:
-            self.notify("No change recorded for this story yet", timeout=3)
+            self.toast("No change recorded for this story yet", timeout=3)
             return
         self.push_screen(DiffScreen(message.article.title, message.versions, message.read_version))
 
@@ -693,7 +694,7 @@ class NewsroomApp(App[None]):
 
     def on_watch_finished(self, message: WatchFinished) -> None:
         for article in message.read_and_changed[:3]:
-            self.notify(f"A story you read has changed: {article.title}", timeout=6)
+            self.toast(f"A story you read has changed: {article.title}", timeout=6)
         if message.summary.changed:
             self.load_feeds()
             self.load_articles(append=False, keep=True)
@@ -760,9 +761,9 @@ class NewsroomApp(App[None]):
             data = Path(path).expanduser().read_bytes()
             added, skipped, _ = import_subscriptions(self.store, data)
         except (OSError, ValueError) as exc:
-            self.call_from_thread(self.notify, f"Cannot import {path}: {exc}", severity="error")
+            self.toast(f"Cannot import {path}: {exc}", severity="error")
             return
-        self.call_from_thread(self.notify, f"Imported {added} feeds ({skipped} already there)")
+        self.toast(f"Imported {added} feeds ({skipped} already there)")
         self.load_feeds()
         if added:
             self.refresh_feeds(None)
@@ -782,20 +783,38 @@ class NewsroomApp(App[None]):
         try:
             Path(path).expanduser().write_text(export_subscriptions(self.store))
         except OSError as exc:
-            self.call_from_thread(
-                self.notify, f"Cannot write {path}: {exc.strerror}", severity="error"
-            )
+            self.toast(f"Cannot write {path}: {exc.strerror}", severity="error")
             return
-        self.call_from_thread(self.notify, f"Exported subscriptions to {path}")
+        self.toast(f"Exported subscriptions to {path}")
 
-    # -- failures ---------------------------------------------------------------------------
+    # -- toasts and failures ----------------------------------------------------------------
+
+    def toast(
+        self,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """Every toast goes through here: outside parts cleaned, never read as markup. Safe to
+        call from a worker thread (notify() only posts a message)."""
+        self.notify(clean(message), severity=severity, timeout=timeout, markup=False)
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An uncaught error ends the app (exit code 1) as in Textual, but its traceback is
+        kept for the log file instead of being printed on the terminal, where it would show
+        local variables, feed text included."""
+        if self.crash is None:  # the first is the cause; later ones may follow from it
+            self.crash = "".join(traceback.format_exception(error))
+        super()._handle_exception(error)
+        self._exit_renderables.clear()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place reports every worker failure; none can take the app down."""
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.refreshing = False
-            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
+            self.toast(f"{event.worker.name} failed: {error}", severity="error", timeout=8)
 
 
 def make_app(

@@ -9,6 +9,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from reader.ui.outside import outside
+
 
 class InputDialog(ModalScreen[str | None]):
     """Ask for a line of text (a feed URL, a search, a file name); escape cancels."""
@@ -23,7 +25,7 @@ class InputDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.title_text), classes="dialog-title")
+            yield Label(outside(self.title_text), classes="dialog-title")
             yield Input(value=self.value, placeholder=self.placeholder, id="dialog-input")
             yield Label(Content("enter to confirm · escape to cancel"), classes="dialog-hint")
 
@@ -48,7 +50,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content(self.question), classes="dialog-title")
+            yield Label(outside(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Yes (y)", variant="primary", id="yes")
                 yield Button("No (n)", id="no")

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label
 
+from reader.ui.outside import clean
+
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close help", id="help.close")]
@@ -27,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
             table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("Key", "Action", "What it does")
             for key, description, tooltip in self.rows:
-                table.add_row(Text(key), Text(description), Text(tooltip))
+                table.add_row(Text(clean(key)), Text(clean(description)), Text(clean(tooltip)))
             yield table
 
     def action_dismiss(self) -> None:  # type: ignore[override]

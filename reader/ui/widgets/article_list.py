@@ -22,7 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import Article
-from reader.core.safety import sanitize_for_terminal
+from reader.ui.outside import clean
 from reader.ui.widgets.lines import by_class, look, set_height
 
 PREFETCH = 40  # ask for the next page when the cursor is this close to the end
@@ -175,7 +175,10 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.NeedMore())
 
     def on_click(self, event: Click) -> None:
-        index = int(self.scroll_y) + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return  # on the border (the title) or the scroll bar
+        index = int(self.scroll_y) + offset.y
         if 0 <= index < len(self.rows):
             self.cursor = index
             self.post_message(self.Selected(self.rows[index]))
@@ -192,7 +195,7 @@ class ArticleList(ScrollView, can_focus=True):
         base = self._base_style()
         if not self.rows:
             if y == 1:
-                return Strip([Segment(f" {self.empty_message}".ljust(width), base)], width)
+                return Strip([Segment(f" {clean(self.empty_message)}".ljust(width), base)], width)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
@@ -235,8 +238,8 @@ class ArticleList(ScrollView, can_focus=True):
         badge = palette["article-list--badge-updated"]
         feed_width = max(6, min(20, width // 5))
         title_width = max(8, width - feed_width - len(when) - 9)
-        title = sanitize_for_terminal(article.title).replace("\n", " ") or "(untitled)"
-        feed = sanitize_for_terminal(article.feed_title).replace("\n", " ")
+        title = clean(article.title) or "(untitled)"
+        feed = clean(article.feed_title)
         title_style = "article-list--unread" if not article.read else "article-list--read"
         parts = [
             (" ", base),

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.core.models import Feed
-from reader.core.safety import sanitize_for_terminal
+from reader.ui.outside import outside
 
 VIEWS = (
     ("all", "All"),
@@ -23,11 +23,10 @@ VIEWS = (
 
 def _line(text: str, count: int | None = None, error: bool = False) -> Content:
     """Marks and counts first, so a long title never pushes them out of sight."""
-    label = sanitize_for_terminal(text).replace("\n", " ") or "(untitled feed)"
     return Content.assemble(
         ("!" if error else " ", "bold $text-error"),
         (f"{count:>5} " if count else "      ", "$text-accent"),
-        label,
+        outside(text) or "(untitled feed)",
     )
 
 
@@ -54,9 +53,7 @@ class FeedList(OptionList):
         for feed in feeds:
             if feed.folder != folder and feed.folder:
                 options.append(None)
-                options.append(
-                    Option(Content.styled(feed.folder, "bold $text-muted"), disabled=True)
-                )
+                options.append(Option(outside(feed.folder, "bold $text-muted"), disabled=True))
             folder = feed.folder
             options.append(
                 Option(

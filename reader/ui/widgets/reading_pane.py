@@ -6,35 +6,42 @@ again (a widget per paragraph did, and key presses waited for it). Links are sho
 by themselves.
 
 A story first shows the feed's text, then its full text once the page has been extracted (in a
-worker); `t` switches between the two.
+worker); `t` switches between the two. A long text (a multi-megabyte page) is converted and drawn
+in a worker too, its first lines shown as soon as they are ready: keys keep answering meanwhile.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
+from functools import partial
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
 from rich.markdown import Heading, Markdown
 from rich.rule import Rule
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from rich.theme import Theme
 from textual.events import Resize
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from reader.core.fulltext import FullText, feed_text
 from reader.core.models import Article
-from reader.core.safety import sanitize_for_terminal
-from reader.ui.widgets.lines import by_class, look, set_height
+from reader.ui.outside import clean
+from reader.ui.widgets.lines import by_class, draw, look, set_height
 
 PLACEHOLDER = "Select a story to read it."
-
-
-def _clean(text: str | None) -> str:
-    return sanitize_for_terminal(text or "").replace("\n", " ").strip()
+# Texts up to this many characters are drawn at once (a few milliseconds); longer ones in a
+# worker. Feed HTML of this size is converted at once, longer in a worker.
+AT_ONCE = 30_000
+FIRST_LINES = 200  # a text drawn in a worker shows from this many lines on, then as it grows
+# What a text's lines were drawn from: its Markdown (None: not there yet), the width, the
+# styles and whether the theme is dark.
+MadeOf = tuple[str | None, int, tuple[Style, ...], bool]
 
 
 class _Heading(Heading):
@@ -60,6 +67,19 @@ class ReadingPane(ScrollView, can_focus=True):
         "reading-pane--bullet",
     }
 
+    @dataclass
+    class FeedTextReady(Message, bubble=False):
+        """The feed's text of a story, converted in a worker (its HTML was long)."""
+
+        full: FullText
+
+    @dataclass
+    class Drawn(Message, bubble=False):
+        """Lines of a long text drawn in a worker: the first ones, more, or (done) all."""
+
+        made_of: MadeOf
+        lines: list[Strip]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.article: Article | None = None
@@ -70,18 +90,40 @@ class ReadingPane(ScrollView, can_focus=True):
         self._look: tuple[Style, ...] = ()  # the styles those lines were drawn with
         self._styles: dict[str, Style] = {}  # component class -> style, until the next restyle
         self._fresh: tuple[Style, ...] = ()  # look() as of the last restyle
-        self._body: tuple[object, list[Strip]] = ((), [])  # the text's lines, and what made them
-        self._header_height = 0
+        self._body: tuple[MadeOf | None, list[Strip]] = (None, [])  # lines, and what made them
+        self._header_lines: list[Strip] = []
         self._blank = Strip.blank(0)
 
     def show(self, article: Article, loading: bool = True) -> None:
         """Show the feed's text at once; the full text follows through show_full()."""
         self.article = article
-        self.texts = {"feed": feed_text(article)}
         self.source = "feed"
         self.note = "loading the full text…" if loading else None
+        if len(article.summary) + len(article.content or "") <= AT_ONCE:
+            self.texts = {"feed": feed_text(article)}
+        else:
+            self.texts = {}
+            self.run_worker(
+                partial(self._convert, article),
+                name="story text",
+                group="convert",
+                exclusive=True,
+                thread=True,
+                exit_on_error=False,
+            )
         self._draw()
         self.scroll_home(animate=False, immediate=True)
+
+    def _convert(self, article: Article) -> None:
+        full = feed_text(article)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.FeedTextReady(full))
+
+    def on_reading_pane_feed_text_ready(self, message: FeedTextReady) -> None:
+        full = message.full
+        if self.article is not None and full.article_id == self.article.id:
+            self.texts.setdefault("feed", full)  # unless show_full() brought it first
+            self._draw()
 
     def show_full(self, full: FullText) -> None:
         if self.article is None or full.article_id != self.article.id:
@@ -132,30 +174,68 @@ class ReadingPane(ScrollView, can_focus=True):
             return
         self._look = self._current_look()
         base = self._look[0]
-        console = self.app.console
-        options = console.options.update(width=width, highlight=False, markup=False)
-
-        def lines(renderable: RenderableType) -> list[Strip]:
-            rendered = console.render_lines(renderable, options, style=base, pad=True)
-            return [Strip(_inert(line), width) for line in rendered]
-
-        header = lines(self._header())
-        markdown = sanitize_for_terminal(self.texts[self.source].markdown) if self.article else ""
-        dark = self.app.current_theme.dark
-        made_of = (markdown, width, self._look, dark)
+        header = list(draw(self._header(), width, base))
+        text = self.texts.get(self.source) if self.article else None
+        made_of: MadeOf = (
+            text.markdown if text else None,
+            width,
+            self._look,
+            self.app.current_theme.dark,
+        )
         same_text = made_of == self._body[0]
         if not same_text:
-            with console.use_theme(self._theme()):
-                code_theme = "ansi_dark" if dark else "ansi_light"
-                body = lines(_Story(markdown, code_theme=code_theme)) if markdown else []
-            self._body = (made_of, body)
+            self.workers.cancel_group(self, "draw")
+            self._body = (made_of, self._draw_text(made_of))
         self.lines = header + self._body[1]
         self._blank = Strip.blank(width, base)  # below a short story, on every frame
-        if same_text and len(header) == self._header_height:
+        if same_text and len(header) == len(self._header_lines):
             self.refresh_lines(0, len(header))
         else:
             set_height(self, len(self.lines))
-        self._header_height = len(header)
+        self._header_lines = header
+
+    def _draw_text(self, made_of: MadeOf) -> list[Strip]:
+        """The text's lines when it is short. A long one is drawn by a worker: "…" until
+        then, as while the feed's text is being converted."""
+        markdown, width, drawn_with, dark = made_of
+        base = drawn_with[0]
+        if self.article is None or markdown == "":
+            return []
+        story = partial(_Story, code_theme="ansi_dark" if dark else "ansi_light")
+        if markdown is not None and len(markdown) <= AT_ONCE:
+            return list(draw(story(clean(markdown, line=False)), width, base, self._theme()))
+        if markdown is not None:
+            self.run_worker(
+                partial(self._draw_story, made_of, story, self._theme()),
+                name="story drawing",
+                group="draw",
+                thread=True,
+                exit_on_error=False,
+            )
+        return list(draw(Text("…", self._styles["reading-pane--note"]), width, base))
+
+    def _draw_story(self, made_of: MadeOf, story: partial[_Story], theme: Theme) -> None:
+        """Draw a long text in a worker, posting its lines when there are FIRST_LINES of
+        them, twice as many, and so on (a few dozen posts for the longest page), then all."""
+        worker = get_current_worker()
+        markdown, width, drawn_with, _ = made_of
+        lines: list[Strip] = []
+        post_at = FIRST_LINES
+        for line in draw(story(clean(markdown, line=False)), width, drawn_with[0], theme):
+            if worker.is_cancelled:
+                return
+            lines.append(line)
+            if len(lines) == post_at:
+                self.post_message(self.Drawn(made_of, lines[:]))
+                post_at *= 2
+        self.post_message(self.Drawn(made_of, lines))
+
+    def on_reading_pane_drawn(self, message: Drawn) -> None:
+        if message.made_of is not self._body[0]:
+            return  # drawn for a story, a width or a theme no longer shown
+        self._body = (message.made_of, message.lines)
+        self.lines = self._header_lines + message.lines
+        set_height(self, len(self.lines))
 
     def render_line(self, y: int) -> Strip:
         index = int(self.scroll_y) + y
@@ -169,25 +249,23 @@ class ReadingPane(ScrollView, can_focus=True):
         if article is None:
             return Text(f"\n{PLACEHOLDER}")
         when = time.strftime("%a %d %b %Y %H:%M", time.localtime(article.published))
-        meta = " · ".join(
-            p for p in (_clean(article.feed_title), _clean(article.author), when) if p
-        )
+        meta = " · ".join(p for p in (clean(article.feed_title), clean(article.author), when) if p)
         label = "full text" if self.source == "extracted" else "feed text"
         if len(self.texts) > 1:
             label += " (t: switch)"
         header = Text.assemble(
             "\n",
-            (_clean(article.title) or "(untitled)", style("reading-pane--title")),
+            (clean(article.title) or "(untitled)", style("reading-pane--title")),
             "\n",
             (meta, style("reading-pane--meta")),
             "\n",
-            (_clean(article.url), style("reading-pane--meta") + Style(italic=True)),
+            (clean(article.url), style("reading-pane--meta") + Style(italic=True)),
             "\n",
             (label, style("reading-pane--label")),
         )
         if self.note:
             header.append(" · ")
-            header.append(_clean(self.note), style("reading-pane--note"))
+            header.append(clean(self.note), style("reading-pane--note"))
         if article.updated:
             header.append("\n")
             changed = f"↻ changed since first seen ({article.change_kind})"
@@ -215,11 +293,3 @@ class ReadingPane(ScrollView, can_focus=True):
             "markdown.hr": style("reading-pane--rule"),
         }
         return Theme(styles)
-
-
-def _inert(line: list[Segment]) -> list[Segment]:
-    """Segments without terminal hyperlinks: a story's links open only through `o`."""
-    return [
-        Segment(part.text, part.style.update_link(None)) if part.style and part.style.link else part
-        for part in line
-    ]
