@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from reader import __version__
 from reader.config import Config, ConfigError, load_config
 from reader.core.models import Article, RefreshResult, RefreshStatus
-from reader.core.safety import sanitize_for_terminal
+from reader.core.safety import display_url, sanitize_for_terminal
 from reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from reader.ui.app import NewsroomApp
 
 
 class UsageError(Exception):
@@ -37,7 +37,7 @@ class Failure(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"newsroom: error: {message} (see {self.prog} --help)\n")
+        self.exit(2, f"newsroom: error: {_clean(message)} (see {self.prog} --help)\n")
 
 
 def _iso(ts: int | None) -> str | None:
@@ -45,7 +45,13 @@ def _iso(ts: int | None) -> str | None:
 
 
 def _clean(text: str | None) -> str:
-    return sanitize_for_terminal(text or "").replace("\n", " ").strip()
+    """One line fit for a terminal: controls removed, line breaks and tabs turned into spaces."""
+    return sanitize_for_terminal(text or "").replace("\n", " ").replace("\t", " ").strip()
+
+
+def _url(url: str | None) -> str:
+    """A URL for people, never with a password in it."""
+    return _clean(display_url(url or ""))
 
 
 def _print_json(data: Any) -> None:
@@ -70,7 +76,7 @@ def _article_json(a: Article) -> dict[str, Any]:
         "id": a.id,
         "feed_id": a.feed_id,
         "title": a.title,
-        "url": a.url,
+        "url": display_url(a.url) if a.url else None,
         "published": _iso(a.published),
         "read": a.read,
         "starred": a.starred,
@@ -86,7 +92,7 @@ def _print_articles(articles: Sequence[Article]) -> None:
         flags = ("N" if not a.read else " ") + ("*" if a.starred else " ")
         flags += "U" if a.updated else " "
         when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(a.published))
-        feed = _clean(a.feed_title)[:20].ljust(20)
+        feed = _url(a.feed_title)[:20].ljust(20)  # an untitled feed is named by its URL
         title = _clean(a.title) or "(untitled)"
         if not a.read:
             title = style(title, "1")
@@ -106,11 +112,11 @@ def cmd_add(args: argparse.Namespace, config: Config, store: Store) -> int:
         raise UsageError(str(exc)) from None
     except SubscribeError as exc:
         raise Failure(str(exc)) from None
-    title = _clean(feed.title)
+    title = _url(feed.title)
     if created:
-        print(f"Subscribed to {title} <{feed.url}> ({stored} stories)")
+        print(f"Subscribed to {title} <{_url(feed.url)}> ({stored} stories)")
     else:
-        print(f"Already subscribed to {title} <{feed.url}>")
+        print(f"Already subscribed to {title} <{_url(feed.url)}>")
     return 0
 
 
@@ -134,7 +140,8 @@ def cmd_import(args: argparse.Namespace, config: Config, store: Store) -> int:
 def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.subscribe import export_subscriptions
 
-    sys.stdout.write(export_subscriptions(store, args.format).rstrip("\n") + "\n")
+    exported = export_subscriptions(store, args.format, with_credentials=args.with_credentials)
+    sys.stdout.write(exported.rstrip("\n") + "\n")
     return 0
 
 
@@ -154,7 +161,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
         if result.status is RefreshStatus.FAILED and not args.json:
             if progress:
                 sys.stderr.write("\r\x1b[K")
-            print(f"failed: {_clean(result.url)}: {_clean(result.error)}", file=sys.stderr)
+            print(f"failed: {_url(result.url)}: {_clean(result.error)}", file=sys.stderr)
 
     summary = refresh_all(store, config, feeds, on_result=report)
     if progress:
@@ -185,8 +192,8 @@ def cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
             [
                 {
                     "id": f.id,
-                    "url": f.url,
-                    "title": f.title,
+                    "url": display_url(f.url),
+                    "title": display_url(f.title),
                     "folder": f.folder,
                     "unread": f.unread,
                     "error": f.error,
@@ -199,7 +206,7 @@ def cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
     width = max((len(str(f.id)) for f in feeds), default=1)
     for f in feeds:
         folder = f"[{_clean(f.folder)}] " if f.folder else ""
-        line = f"{f.id:>{width}} {f.unread:>5}  {folder}{_clean(f.title)}  {style(f.url, '2')}"
+        line = f"{f.id:>{width}} {f.unread:>5}  {folder}{_url(f.title)}  {style(_url(f.url), '2')}"
         if f.error:
             line += "  " + style(f"! {_clean(f.error)}", "31")
         print(line)
@@ -254,7 +261,7 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
             {
                 "id": a.id,
                 "title": a.title,
-                "url": a.url,
+                "url": display_url(a.url) if a.url else None,
                 "author": a.author,
                 "published": _iso(a.published),
                 "text": text,
@@ -264,10 +271,10 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
         return 0
     style = _Style(sys.stdout)
     print(style(_clean(a.title) or "(untitled)", "1"))
-    meta = [_clean(a.feed_title), _clean(a.author), _iso(a.published) or ""]
+    meta = [_url(a.feed_title), _clean(a.author), _iso(a.published) or ""]
     print(style(" · ".join(m for m in meta if m), "2"))
     if a.url:
-        print(style(_clean(a.url), "2"))
+        print(style(_url(a.url), "2"))
     if story.note:
         print(style(_clean(story.note), "33"))
     print()
@@ -402,21 +409,41 @@ def cmd_mark(args: argparse.Namespace, config: Config, store: Store) -> int:
     return 0
 
 
-def _run_app(app: App[object]) -> None:
+def _run_app(app: NewsroomApp, log: Path) -> None:
     """Run the TUI on a loop of our own. asyncio.run() would join the worker threads on the way
     out, so quitting (or SIGTERM) during a fetch from a silent server would hang until the fetch's
-    deadline; main() then exits without waiting for them."""
+    deadline; main() then exits without waiting for them.
+
+    An internal error ends the TUI with exit code 1 and one line on stderr; its traceback goes
+    to ``log``, never to the terminal."""
+    import traceback
+
     loop = asyncio.new_event_loop()
     try:
         app.run(loop=loop)
+        crash = app.crash
+    except Exception:
+        crash = traceback.format_exc()
     finally:
         loop.close()
+    if crash is None:
+        return
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with log.open("a", encoding="utf-8") as file:
+            file.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} newsroom {__version__}\n{crash}\n")
+    except OSError as exc:
+        raise Failure(
+            f"the TUI stopped on an internal error (cannot write {log}: {exc.strerror})"
+        ) from None
+    raise Failure(f"the TUI stopped on an internal error (details in {log})")
 
 
 def cmd_tui(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.config import log_path
     from reader.ui.app import make_app
 
-    _run_app(make_app(config, store))
+    _run_app(make_app(config, store), log_path(args.home))
     return 0
 
 
@@ -432,6 +459,7 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
         except OSError as exc:
             raise Failure(f"cannot serve on port {args.port}: {exc.strerror}") from None
         return 0
+    from reader.config import log_path
     from reader.core.refresh import refresh_all
     from reader.ui.app import make_app
 
@@ -449,7 +477,7 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
                 refresh_interval=20,
                 watch_everything=True,
             )
-            _run_app(app)
+            _run_app(app, log_path(args.home))
         finally:
             demo_store.close()
     return 0
@@ -489,6 +517,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
     p = command("export", cmd_export, "print the subscriptions")
     p.add_argument("--format", choices=("opml", "json"), default="opml")
+    p.add_argument(
+        "--with-credentials",
+        action="store_true",
+        help="keep user names and passwords in feed URLs (left out by default)",
+    )
     json_flag(command("refresh", cmd_refresh, "fetch every feed now"))
     json_flag(command("feeds", cmd_feeds, "list subscriptions"))
     p = command("articles", cmd_articles, "list stories, newest first")
@@ -552,6 +585,11 @@ def _leave_stuck_workers(code: int) -> None:
         os._exit(code)
 
 
+def _error(exc: Exception) -> None:
+    """The one error line: messages quote servers and files, so it is cleaned like feed text."""
+    print(f"newsroom: error: {_clean(str(exc))}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The console script: run one command and return its exit code."""
     try:
@@ -560,10 +598,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         _leave_stuck_workers(code)
         return code
     except (UsageError, ConfigError) as exc:
-        print(f"newsroom: error: {exc}", file=sys.stderr)
+        _error(exc)
         return 2
     except (Failure, StoreError) as exc:
-        print(f"newsroom: error: {exc}", file=sys.stderr)
+        _error(exc)
+        _leave_stuck_workers(1)  # a TUI that stopped on an error may leave a fetch waiting
         return 1
     except KeyboardInterrupt:
         return 130

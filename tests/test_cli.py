@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
+import tempfile
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from reader.cli import run
+from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
@@ -239,3 +248,129 @@ def test_text_output_never_carries_control_characters(home: Path, server: Loopba
     assert b"[/] [@click=app.quit]x[/]" in out
     for forbidden in (b"\x1b", b"\x07", "\u009b".encode(), "\u202e".encode()):
         assert forbidden not in out
+
+
+EVIL_REASON = b"\x1b]52;c;SEFDS0VE\x1b\\\x9b2J\xe2\x80\xae gone"  # OSC 52, C1 CSI, bidi
+
+
+def evil_status(status: int):
+    """A raw reply whose reason phrase writes "HACKED" to the clipboard if printed as is."""
+
+    def answer(request: BaseHTTPRequestHandler) -> None:
+        request.wfile.write(b"HTTP/1.1 %d %s\r\nContent-Length: 0\r\n\r\n" % (status, EVIL_REASON))
+
+    return answer
+
+
+def test_a_servers_reason_phrase_reaches_stderr_cleaned(home: Path, server: LoopbackServer):
+    server.raw["/evil"] = evil_status(404)
+    result = newsroom(home, "add", server.url("/evil"))
+    assert result.returncode == 1
+    [line] = result.stderr.decode().splitlines()
+    assert line.startswith("newsroom: error:") and "404" in line and "gone" in line
+    for forbidden in ("\x1b", "\x9b", "\u202e"):
+        assert forbidden not in line
+
+
+def test_refresh_failure_lines_and_feed_errors_are_cleaned(home: Path, newsdesk: LoopbackServer):
+    newsroom(home, "add", newsdesk.url("/news.xml"))
+    newsdesk.raw["/news.xml"] = evil_status(503)
+    refreshed = newsroom(home, "refresh")
+    [line] = refreshed.stderr.decode().splitlines()
+    assert line.startswith("failed: ") and "503" in line
+    listed = newsroom(home, "feeds").stdout.decode()
+    assert "! HTTP 503" in listed
+    for forbidden in ("\x1b", "\x9b", "\u202e"):
+        assert forbidden not in line + listed
+
+
+HOSTILE_PARTS = [
+    "\x1b]52;c;SEFDS0VE\x1b\\",
+    "\x1b[2J",
+    "\x07",
+    "\x9b31m",
+    "\x85",
+    "\u202e",
+    "\u2066",
+    "\r",
+    "\n",
+    "\t",
+    "\x7f",
+    "[/]",
+    "[@click=app.quit]x[/]",
+    "[b]",
+    "<script>",
+    "]]>",
+    "word",
+]
+hostile = st.lists(
+    st.sampled_from(HOSTILE_PARTS)
+    | st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+    max_size=12,
+).map("".join)
+
+
+BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _controls(text: str) -> set[str]:
+    """Characters a terminal could act on (tab and newline are layout, not controls)."""
+    return {
+        ch
+        for ch in text
+        if (ord(ch) < 0x20 and ch not in "\t\n") or 0x7F <= ord(ch) < 0xA0 or ord(ch) in BIDI
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(feed_title=hostile, error=hostile, title=hostile, author=hostile, text=hostile, new=hostile)
+def test_text_output_is_clean_whatever_the_feed_says(
+    feed_title: str, error: str, title: str, author: str, text: str, new: str
+) -> None:
+    """Hostile titles, errors, bylines and texts through feeds, articles, show, history, diff,
+    search and export: no control character reaches the output and nothing crashes."""
+    with tempfile.TemporaryDirectory() as home:
+        store = Store(Path(home) / "newsroom.db")
+        try:
+            feed, _ = store.add_feed("http://127.0.0.1:9/feed.xml")
+            entry = ParsedEntry(
+                "g", "http://127.0.0.1:9/s", title, author, 1_800_000_000, None, text, None
+            )
+            store.apply_feed(
+                feed.id,
+                ParsedFeed(feed_title, None, None, (entry,)),
+                now=1_800_000_000,
+                next_check_at=0,
+            )
+            store.record_failure(feed.id, error, now=1_800_000_000, next_check_at=0)
+            [article] = store.articles()
+            for n, (body, heading) in enumerate(((text, title), (new, new))):
+                store.add_page_version(
+                    article.id,
+                    title=heading,
+                    byline=author,
+                    text=body + " word",
+                    markdown=body,
+                    extractor="test",
+                    etag=None,
+                    last_modified=None,
+                    now=1_800_000_000 + n,
+                    kind="edit" if n else None,
+                )
+            store.sync_search_index()
+        finally:
+            store.close()
+        ident = str(article.id)
+        for args in (
+            ["feeds"],
+            ["articles"],
+            ["show", ident],
+            ["history", ident],
+            ["diff", ident],
+            ["search", "word"],
+            ["export"],
+        ):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                assert run(["--home", home, *args]) == 0
+            assert not _controls(out.getvalue()), (args, out.getvalue())
