@@ -28,6 +28,11 @@ class FetchConfig(NamedTuple):
     max_redirects: int = 5
     concurrency: int = 32
     per_host: int = 4
+    # "http://proxy:3128" (also socks5://...); empty: the http_proxy/https_proxy/no_proxy
+    # environment, as curl reads it.
+    proxy: str = ""
+    ca_file: str = ""  # extra PEM certificates to trust (an intranet's private CA)
+    user_agent: str = ""  # empty: newsroom/VERSION
 
 
 class RefreshConfig(NamedTuple):

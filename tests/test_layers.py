@@ -22,4 +22,4 @@ def test_core_and_cli_import_without_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
-    assert "reader.core.store" in CORE and "reader.core.http" in CORE
+    assert "reader.core.store" in CORE and "reader.core.fetch" in CORE

@@ -7,8 +7,6 @@ line of error, never a traceback.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
 import subprocess
 import sys
@@ -18,9 +16,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from reader.core import wire
 from reader.core.feeds import MAX_TTL, FeedParseError, _ttl, parse_feed
-from reader.core.http import MAX_WAIT, _max_age, _retry_after
+from reader.core.fetch import MAX_WAIT, _max_age, _retry_after
 from reader.core.numbers import MAX_DIGITS, clamp, outside_int
 from reader.core.refresh import MAX_INTERVAL, retry_at
 from tests.server import LoopbackServer, Route, rss
@@ -127,39 +124,6 @@ def test_retry_at_never_overflows(retry_after: float | None, errors: int) -> Non
     now = 1_800_000_000
     when = retry_at(now, 30 * 60, errors, retry_after)
     assert type(when) is int and now <= when <= now + MAX_INTERVAL < SQLITE_INTEGER
-
-
-def _read_body(head: bytes, body: bytes) -> bytes:
-    """A response head and body through wire's parser and body reader."""
-
-    async def run() -> bytes:
-        reader = asyncio.StreamReader(limit=wire.HEAD_LIMIT)
-        reader.feed_data(head + b"\r\n\r\n" + body)
-        reader.feed_eof()
-        parsed = await wire.read_head(reader)
-        assert 100 <= parsed.status <= 599
-        parts: list[bytes] = []
-        await wire.read_body(reader, parsed, parts.append)
-        return b"".join(parts)
-
-    return asyncio.run(run())
-
-
-@settings(max_examples=150, deadline=None)
-@given(OUTSIDE, OUTSIDE, OUTSIDE)
-@example("200", "9" * 5000, "3")
-@example("²00", "3", "3")
-def test_wire_reads_hostile_numbers_or_refuses_them(status: str, length: str, chunk: str) -> None:
-    """Status codes, Content-Length and chunk sizes: read, or refused as a broken response."""
-    code = status.encode("utf-8", "replace")
-    for fields, body in (
-        (b"Content-Length: " + length.encode("utf-8", "replace"), b"abc"),
-        (b"Transfer-Encoding: chunked", chunk.encode("utf-8", "replace") + b"\r\nabc\r\n0\r\n\r\n"),
-    ):
-        if b"\r" in code + fields or b"\n" in code + fields:
-            continue  # a line break would only end the head early
-        with contextlib.suppress(wire.BrokenResponse):
-            assert len(_read_body(b"HTTP/1.1 " + code + b" OK\r\n" + fields, body)) <= 3
 
 
 @settings(max_examples=200, deadline=None)

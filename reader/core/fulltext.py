@@ -9,12 +9,12 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from reader.config import Config
 from reader.core.extract import ExtractionError, Extractor
-from reader.core.http import Fetcher, FetchError, FetchLimits
+from reader.core.fetch import FetchError, FetchLimits
 from reader.core.models import Article
+from reader.core.refresh import make_fetcher
 from reader.core.safety import is_safe_url, with_credentials_of, without_credentials
 from reader.core.store import Store
 from reader.core.text import html_to_markdown, html_to_text
@@ -61,12 +61,16 @@ def full_text(store: Store, config: Config, article: Article, extractor: Extract
         return feed_text(article, "full text unavailable: the story has no web address")
     feed = store.feed(article.feed_id)
     # The address policy: a story may live on a private host only if its feed does too.
-    feed_host = urlsplit(feed.url).hostname if feed else None
     url = with_credentials_of(feed.url, article.url) if feed else article.url
 
     async def fetch():
-        async with Fetcher(concurrency=2, per_host=2) as fetcher:
-            return await fetcher.get(url, limits=page_limits(config), private_ok_host=feed_host)
+        async with make_fetcher(config) as fetcher:
+            return await fetcher.get(
+                url,
+                limits=page_limits(config),
+                trusted=feed.url if feed else None,
+                user_agent=feed.user_agent if feed else None,
+            )
 
     try:
         response = asyncio.run(fetch())

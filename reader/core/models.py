@@ -58,6 +58,7 @@ class Feed(NamedTuple):
     last_modified: str | None
     error: str | None
     error_count: int
+    user_agent: str | None = None  # the feed's own User-Agent, over [fetch] user_agent
     unread: int = 0
 
 

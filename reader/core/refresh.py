@@ -12,11 +12,11 @@ import hashlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from reader.config import Config
-from reader.core.http import Fetcher, FetchError, FetchLimits, Response
+from reader.core.fetch import USER_AGENT, Fetcher, FetchError, FetchLimits, Response
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary, Unchanged
 from reader.core.numbers import clamp
 from reader.core.store import Store, StoreError
@@ -39,7 +39,15 @@ def feed_limits(config: Config) -> FetchLimits:
 
 
 def make_fetcher(config: Config) -> Fetcher:
-    return Fetcher(concurrency=config.fetch.concurrency, per_host=config.fetch.per_host)
+    """The fetcher of a pass, with the user's proxy, trusted certificates and User-Agent."""
+    fetch = config.fetch
+    return Fetcher(
+        concurrency=fetch.concurrency,
+        per_host=fetch.per_host,
+        user_agent=fetch.user_agent or USER_AGENT,
+        proxy=fetch.proxy or None,
+        ca_file=str(Path(fetch.ca_file).expanduser()) if fetch.ca_file else None,
+    )
 
 
 def next_check(now: int, interval: int, response: Response | None, ttl: int | None) -> int:
@@ -122,7 +130,8 @@ class Refresher:
             limits=self.limits,
             etag=feed.etag,
             last_modified=feed.last_modified,
-            private_ok_host=urlsplit(feed.url).hostname,
+            trusted=feed.url,
+            user_agent=feed.user_agent,
         )
         body_hash = hashlib.blake2b(response.content, digest_size=16).hexdigest()
         unchanged = response.not_modified or (

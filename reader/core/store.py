@@ -101,6 +101,8 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 4: the canonical URL a page declares, compared by the watcher.
     ("ALTER TABLE versions ADD COLUMN canonical_url TEXT",),
+    # 5: a feed's own User-Agent, for sites that answer only some clients.
+    ("ALTER TABLE feeds ADD COLUMN user_agent TEXT",),
 )
 
 ARTICLE_COLUMNS = """a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), a.guid,
@@ -108,7 +110,7 @@ ARTICLE_COLUMNS = """a.id, a.feed_id, COALESCE(f.user_title, NULLIF(f.title, '')
     a.changed_at, a.change_kind, a.version_count"""
 
 FEED_COLUMNS = """f.id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url), f.folder,
-    f.site_url, f.etag, f.last_modified, f.error, f.error_count"""
+    f.site_url, f.etag, f.last_modified, f.error, f.error_count, f.user_agent"""
 
 
 def page_key(article: Article, updated: bool = False) -> tuple[int, int]:

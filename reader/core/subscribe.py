@@ -7,7 +7,7 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from reader.config import Config
 from reader.core.feeds import (
@@ -17,7 +17,7 @@ from reader.core.feeds import (
     looks_like_feed,
     parse_feed,
 )
-from reader.core.http import Fetcher, FetchError, Response
+from reader.core.fetch import Fetcher, FetchError, Response
 from reader.core.models import Feed, ParsedFeed
 from reader.core.opml import Subscription, read_subscriptions, write_opml
 from reader.core.refresh import feed_limits, make_fetcher, next_check
@@ -36,17 +36,16 @@ class Found:
     response: Response
 
 
-async def _try_feed(fetcher: Fetcher, url: str, config: Config, home_host: str | None) -> Found:
-    response = await fetcher.get(url, limits=feed_limits(config), private_ok_host=home_host)
+async def _try_feed(fetcher: Fetcher, url: str, config: Config, home: str) -> Found:
+    response = await fetcher.get(url, limits=feed_limits(config), trusted=home)
     parsed = parse_feed(response.content, url=response.url, content_type=response.content_type)
     return Found(response.moved_to or url, parsed, response)
 
 
 async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
     """Return the feed at ``url``, or the first feed its page announces or a usual path holds."""
-    host = urlsplit(url).hostname
     try:
-        response = await fetcher.get(url, limits=feed_limits(config), private_ok_host=host)
+        response = await fetcher.get(url, limits=feed_limits(config), trusted=url)
     except FetchError as exc:
         raise SubscribeError(f"cannot fetch {display_url(url)}: {exc}") from None
     if looks_like_feed(response.content, response.content_type):
@@ -61,7 +60,7 @@ async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
     guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
     for candidate in dict.fromkeys(announced + guessed):
         try:
-            return await _try_feed(fetcher, candidate, config, host)
+            return await _try_feed(fetcher, candidate, config, url)
         except (FetchError, FeedParseError):
             continue
     raise SubscribeError(f"no feed found at {display_url(url)}")

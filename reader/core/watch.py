@@ -18,14 +18,13 @@ import re
 import time
 from dataclasses import dataclass
 from typing import NoReturn
-from urllib.parse import urlsplit
 
 from reader.config import Config
 from reader.core.diff import classify
 from reader.core.extract import Extraction, ExtractionError, Extractor
+from reader.core.fetch import Fetcher, FetchError, Response
 from reader.core.fulltext import make_extractor, page_limits
-from reader.core.http import Fetcher, FetchError, Response
-from reader.core.models import Article
+from reader.core.models import Article, Feed
 from reader.core.numbers import clamp
 from reader.core.refresh import make_fetcher
 from reader.core.safety import with_credentials_of, without_credentials
@@ -106,9 +105,9 @@ class Watcher:
         )
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
-        feed_urls = {f.id: f.url for f in self.store.feeds(unread=False)}
+        feeds = {f.id: f for f in self.store.feeds(unread=False)}
         async with make_fetcher(self.config) as fetcher:
-            checks = (self._check(fetcher, a, now, feed_urls.get(a.feed_id)) for a in stories)
+            checks = (self._check(fetcher, a, now, feeds.get(a.feed_id)) for a in stories)
             results = await asyncio.gather(*checks)
         # One transaction for the whole schedule rather than one per story.
         await asyncio.to_thread(
@@ -118,7 +117,7 @@ class Watcher:
         return [status for status, _ in results]
 
     async def _check(
-        self, fetcher: Fetcher, article: Article, now: int, feed_url: str | None
+        self, fetcher: Fetcher, article: Article, now: int, feed: Feed | None
     ) -> tuple[str, int | None]:
         """Check one story: its status and when to check it next."""
         pages = await asyncio.to_thread(self.store.page_versions, article.id)
@@ -128,11 +127,12 @@ class Watcher:
         status = "failed"
         try:
             response = await fetcher.get(
-                with_credentials_of(feed_url or "", article.url or ""),
+                with_credentials_of(feed.url if feed else "", article.url or ""),
                 limits=page_limits(self.config),
                 etag=latest[5] if latest else None,
                 last_modified=latest[6] if latest else None,
-                private_ok_host=urlsplit(feed_url or "").hostname,
+                trusted=feed.url if feed else None,
+                user_agent=feed.user_agent if feed else None,
             )
         except FetchError as exc:
             if exc.status in (404, 410):
