@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reader.config import load_config  # noqa: E402
+from reader.core.changes import feed_change  # noqa: E402
 from reader.core.models import ParsedEntry, ParsedFeed  # noqa: E402
 from reader.core.store import Store  # noqa: E402
 
@@ -75,7 +76,11 @@ def main() -> None:
             for i in range(args.stories)
         )
         store.apply_feed(
-            feed.id, ParsedFeed("Bench", None, None, entries), now=now, next_check_at=now + 3600
+            feed.id,
+            ParsedFeed("Bench", None, None, entries),
+            judge=feed_change,
+            now=now,
+            next_check_at=now + 3600,
         )
         for article in store.articles(limit=args.stories):
             store.add_page_version(

@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reader.config import load_config  # noqa: E402
-from reader.core.demo import DemoNewsroom, DemoServer  # noqa: E402
 from reader.core.refresh import refresh_all  # noqa: E402
 from reader.core.store import Store  # noqa: E402
+from reader.demo import DemoNewsroom, DemoServer  # noqa: E402
 from reader.ui.app import NewsroomApp, make_app  # noqa: E402
 from tests.tui_data import FROZEN, frozen_clock  # noqa: E402
 

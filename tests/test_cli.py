@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.cli import run
+from reader.core.changes import feed_change
 from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
@@ -339,6 +340,7 @@ def test_text_output_is_clean_whatever_the_feed_says(
             store.apply_feed(
                 feed.id,
                 ParsedFeed(feed_title, None, None, (entry,)),
+                judge=feed_change,
                 now=1_800_000_000,
                 next_check_at=0,
             )

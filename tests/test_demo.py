@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import feedparser
 import pytest
 
-from reader.core.demo import DESKS, DemoNewsroom, DemoServer
 from reader.core.opml import read_subscriptions
+from reader.demo import DESKS, DemoNewsroom, DemoServer
 
 
 @pytest.fixture

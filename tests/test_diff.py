@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reader.core import diff
-from reader.core.diff import classify, diff_texts
+from reader.core.changes import classify
+from reader.core.diff import diff_texts
 
 STORY = [
     "The harbour council met on Tuesday to discuss the new lighthouse.",

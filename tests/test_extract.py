@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.config import load_config
+from reader.core.changes import feed_change
 from reader.core.extract import ExtractionError, Extractor
 from reader.core.fulltext import full_text
 from reader.core.models import ParsedEntry, ParsedFeed
@@ -110,7 +111,7 @@ def story_store(home: Path, server: LoopbackServer, link: str, feed_text: str) -
         "s1", link, "Night ferry returns", None, 1_790_000_000, None, feed_text, None
     )
     parsed = ParsedFeed("Post", None, None, (entry,))
-    store.apply_feed(feed.id, parsed, now=1_790_000_000, next_check_at=0)
+    store.apply_feed(feed.id, parsed, judge=feed_change, now=1_790_000_000, next_check_at=0)
     return store
 
 
@@ -155,14 +156,16 @@ def test_entry_links_to_private_hosts_are_refused(
     store = Store(load_config(home).db_path)
     feed, _ = store.add_feed("http://feeds.example.org/feed.xml")
     entry = ParsedEntry("s1", server.url("/admin"), "Sneaky", None, None, None, "teaser", None)
-    store.apply_feed(feed.id, ParsedFeed("x", None, None, (entry,)), now=1, next_check_at=0)
+    store.apply_feed(
+        feed.id, ParsedFeed("x", None, None, (entry,)), judge=feed_change, now=1, next_check_at=0
+    )
     result = full_text(store, load_config(home), store.articles()[0], extractor)
     assert result.source == "feed" and "private address" in (result.note or "")
     assert server.hits["/admin"] == 0
 
 
 def test_show_json_gives_the_extracted_text(home: Path) -> None:
-    from reader.core.demo import DemoServer
+    from reader.demo import DemoServer
 
     newsroom = str(Path(sys.executable).with_name("newsroom"))
     with DemoServer() as demo:
@@ -180,8 +183,8 @@ def test_show_json_gives_the_extracted_text(home: Path) -> None:
 
 
 def test_extraction_on_refresh_when_configured(home: Path) -> None:
-    from reader.core.demo import DemoServer
     from reader.core.refresh import refresh_all
+    from reader.demo import DemoServer
 
     with DemoServer() as demo:
         science, city = demo.url("/science/feed.json"), demo.url("/city/atom.xml")

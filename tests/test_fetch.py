@@ -23,8 +23,7 @@ import pycurl
 import pytest
 
 from reader import cli
-from reader.core import fetch as fetch_module
-from reader.core.fetch import MAX_WAIT, Fetcher, FetchError, FetchLimits, Response
+from reader.core.fetch import MAX_WAIT, Fetcher, FetchError, FetchLimits, Response, network
 from reader.core.safety import is_public_address
 from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
@@ -371,7 +370,7 @@ async def test_validators_are_not_sent_to_another_host(
 ) -> None:
     """After a redirect to another host, If-None-Match and If-Modified-Since stay behind.
     (Loopback counts as public here, so that the second host can be reached at all.)"""
-    monkeypatch.setattr(fetch_module, "_public_ip", lambda ip: True)
+    monkeypatch.setattr(network, "public_ip", lambda ip: True)
     seen: list[tuple[str, str | None]] = []
 
     def record(request: BaseHTTPRequestHandler) -> Route:

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from reader.config import ConfigError, load_config
-from reader.core.launch import LaunchError, command_for, launch
+from reader.core.changes import feed_change
 from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
 from reader.ui.app import make_app
+from reader.ui.launch import LaunchError, command_for, launch
 from tests.tui_data import FROZEN, frozen_clock, settle
 
 HOSTILE_TITLE = (
@@ -106,7 +107,7 @@ async def test_o_runs_the_configured_browser(
         content=None,
     )
     parsed = ParsedFeed(title="Feed", site_url=None, ttl_minutes=None, entries=(entry,))
-    store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    store.apply_feed(feed.id, parsed, judge=feed_change, now=FROZEN, next_check_at=FROZEN + 1800)
     app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

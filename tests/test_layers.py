@@ -7,8 +7,13 @@ import subprocess
 import sys
 
 import reader.core
+import reader.demo
 
-CORE = sorted(f"reader.core.{m.name}" for m in pkgutil.iter_modules(reader.core.__path__))
+CORE = sorted(
+    module.name
+    for package in (reader.core, reader.demo)
+    for module in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}.")
+)
 
 
 def test_core_and_cli_import_without_textual() -> None:
@@ -22,4 +27,5 @@ def test_core_and_cli_import_without_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"
-    assert "reader.core.store" in CORE and "reader.core.fetch" in CORE
+    assert "reader.core.store" in CORE and "reader.core.fetch.client" in CORE
+    assert "reader.core.newsroom" in CORE and "reader.demo.server" in CORE

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from reader.core.feeds import MAX_TTL, FeedParseError, _ttl, parse_feed
 from reader.core.fetch import MAX_WAIT, _max_age, _retry_after
+from reader.core.ingest import MAX_INTERVAL, retry_at
 from reader.core.numbers import MAX_DIGITS, clamp, outside_int
-from reader.core.refresh import MAX_INTERVAL, retry_at
 from tests.server import LoopbackServer, Route, rss
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from reader.config import Config, load_config
+from reader.core.ingest import MAX_INTERVAL, retry_at
 from reader.core.models import RefreshResult, RefreshStatus
-from reader.core.refresh import MAX_INTERVAL, SKIPPED, refresh_all, refresh_in_child, retry_at
-from reader.core.store import Store
+from reader.core.refresh import SKIPPED, RefreshError, refresh_all, refresh_in_child
+from reader.core.store import Store, StoreError
 from tests.server import LoopbackServer, Route, rss
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
@@ -122,6 +123,17 @@ def test_refresh_in_a_child_process(server: LoopbackServer, store: Store, config
     assert (summary.ok, summary.failed, summary.new) == (3, 1, 3 * len(ITEMS))
     assert len(store.articles()) == 3 * len(ITEMS)  # written by the child, seen here
     assert "HTTP 500" in (store.feed_by_url(server.url("/down.xml")).error or "")
+
+
+def test_a_failed_refresh_process_says_what_failed(config: Config, home: Path) -> None:
+    """A refresh that breaks is a RefreshError, a database that cannot be used a StoreError:
+    each failure is named for what failed."""
+    with pytest.raises(RefreshError, match=r"^the refresh failed: AttributeError"):
+        refresh_in_child(config, ["not a feed"])  # type: ignore[list-item]
+    (home / "garbage.db").write_bytes(b"not a database" * 100)
+    broken = config._replace(db_path=home / "garbage.db")
+    with pytest.raises(StoreError, match="not a newsroom database"):
+        refresh_in_child(broken, [])
 
 
 def test_a_huge_retry_after_fails_only_its_own_feed(server: LoopbackServer, home: Path) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Container
 from pathlib import Path
 
 import pytest
 
-from reader.core.models import ParsedEntry, ParsedFeed
-from reader.core.store import MIGRATIONS, Store, StoreError
+from reader.core.changes import feed_change
+from reader.core.models import Decision, ParsedEntry, ParsedFeed, StoryState
+from reader.core.store import Store, StoreError
+from reader.core.store.schema import MIGRATIONS
 
 
 def entry(n: int, title: str | None = None, summary: str | None = None) -> ParsedEntry:
@@ -41,7 +44,9 @@ def feed_id(store: Store) -> int:
 
 
 def apply(store: Store, feed_id: int, *entries: ParsedEntry, now: int = 1_800_000_000):
-    return store.apply_feed(feed_id, feed_of(*entries), now=now, next_check_at=now + 60)
+    return store.apply_feed(
+        feed_id, feed_of(*entries), judge=feed_change, now=now, next_check_at=now + 60
+    )
 
 
 def test_schema_is_versioned_and_in_wal(tmp_path: Path) -> None:
@@ -101,7 +106,10 @@ def test_headline_change_is_a_new_version(store: Store, feed_id: int) -> None:
     [article] = store.articles()
     assert article.updated and article.change_kind == "headline" and article.versions == 2
     assert article.title == "Harbour board resigns"
-    assert [v[4] for v in store.versions(article.id)] == ["Story number 1", "Harbour board resigns"]
+    assert [v.title for v in store.versions(article.id)] == [
+        "Story number 1",
+        "Harbour board resigns",
+    ]
     assert store.articles(updated=True) == [article]
 
 
@@ -119,6 +127,32 @@ def test_flip_flop_is_flagged_once(store: Store, feed_id: int) -> None:
     assert apply(store, feed_id, entry(1, title="Version B"))[1] == 0
     [article] = store.articles()
     assert article.versions == 2 and article.title == "Version B"
+
+
+def test_the_store_keeps_what_the_rules_decide(store: Store, feed_id: int) -> None:
+    """The store has no change rules of its own: it records the decision it is handed."""
+    apply(store, feed_id, entry(1))
+    asked: list[str] = []
+
+    def again(title: str, decision: Decision) -> tuple[int, int]:
+        def judge(stored: StoryState, latest: StoryState, earlier: Container[str]) -> Decision:
+            asked.append(latest.title)
+            return decision
+
+        parsed = feed_of(entry(1, title=title))
+        return store.apply_feed(feed_id, parsed, judge=judge, now=2, next_check_at=3)
+
+    assert again("Not kept", Decision(False)) == (0, 0)
+    assert store.articles()[0].title == "Story number 1"
+    assert again("Story number 1", Decision(True, "correction")) == (0, 1)  # same text, flagged
+    assert again("Followed", Decision(True)) == (0, 0)
+    [article] = store.articles()
+    assert (article.title, article.change_kind, article.versions) == ("Followed", "correction", 2)
+    assert [(v.kind, v.title) for v in store.versions(article.id)] == [
+        (None, "Story number 1"),
+        ("correction", "Story number 1"),
+    ]
+    assert asked == ["Not kept", "Story number 1", "Followed"]
 
 
 def test_keyset_pages_cover_everything_once(store: Store, feed_id: int) -> None:

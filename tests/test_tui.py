@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
+import importlib
+import inspect
 import os
+import pkgutil
 import subprocess
 import sys
 import threading
@@ -13,13 +17,22 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.dom import DOMNode
+from textual.pilot import Pilot
 
+import reader.ui
 from reader.config import ConfigError, load_config
+from reader.core.changes import feed_change
 from reader.core.fulltext import FullText, feed_text
 from reader.core.store import Store
 from reader.ui.app import NewsroomApp, make_app
+from reader.ui.bindings import APP, KNOWN_IDS
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+from reader.ui.screens.diff import DiffScreen
 from reader.ui.screens.help import HelpScreen
+from reader.ui.view import View
 from tests.server import LoopbackServer, Route, rss
 from tests.tui_data import demo_store, frozen_clock, hostile_store, settle
 
@@ -194,7 +207,7 @@ async def test_filter_cycle_and_updated_view(home: Path) -> None:
         assert app.filter == "all"
         await pilot.press("u")
         await settle(pilot)
-        assert app.view == "updated"
+        assert app.view == View("updated")
         assert {a.title for a in app.articles.rows} >= {
             "Carvel and Ostmark agree to share Velm river water in the dry months"
         }
@@ -246,12 +259,42 @@ async def test_keys_can_be_remapped(home: Path) -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert ("^f", "Search") in {(k, d) for k, d, _ in app.screen.rows}
+        await pilot.press("escape")
+        assert (await palette(pilot, "search"))[0].startswith("Search  ^f\n")
+
+
+async def test_the_keys_of_every_screen_can_be_remapped(home: Path) -> None:
+    (home / "config.toml").write_text('[keys]\n"help.close" = "x"\n"diff.base" = "B"\n')
+    demo_store(home)
+    config, store = demo_store(home, elapsed=300)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        await pilot.press("escape")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("x")
+        assert not isinstance(app.screen, HelpScreen)
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        comparing = [n for n in app._notifications if "Comparing" in str(n.message)]
+        await pilot.press("b")
+        assert [n for n in app._notifications if "Comparing" in str(n.message)] == comparing
+        await pilot.press("B")
+        assert any("Comparing with version" in str(n.message) for n in app._notifications)
 
 
 def test_unknown_binding_id_is_a_config_error(home: Path) -> None:
     (home / "config.toml").write_text('[keys]\n"app.serch" = "ctrl+f"\n')
     _, store = demo_store(home)
     with pytest.raises(ConfigError, match=r"keys\.app\.serch"):
+        make_app(load_config(home), store)
+    (home / "config.toml").write_text('[keys]\n"diff.bsae" = "B"\n')
+    with pytest.raises(ConfigError, match=r"keys\.diff\.bsae .*diff\.base"):
         make_app(load_config(home), store)
 
 
@@ -310,7 +353,9 @@ async def test_a_failing_worker_does_not_take_the_app_down(home: Path) -> None:
         await pilot.press("slash", *"ferry", "enter")
         await settle(pilot)
         assert app.is_running
-        assert any("index exploded" in str(n.message) for n in app._notifications)
+        assert "Loading the stories failed: index exploded" in [
+            str(n.message) for n in app._notifications
+        ]
         await pilot.press("j")
         assert app.articles.cursor == 1
 
@@ -488,15 +533,96 @@ async def test_diff_base_is_the_version_read(home: Path) -> None:
         assert app.screen.base == 1
 
 
+async def palette(pilot: Pilot, query: str = "") -> list[str]:
+    """Open the command palette, type ``query`` and return its entries as shown: the name and
+    keys, then what the command does."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    if query:
+        await pilot.press(*query)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    return [str(option.prompt) for option in pilot.app.screen.query_one(CommandList).options]
+
+
 async def test_palette_offers_the_actions(app: NewsroomApp) -> None:
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
-        titles = {c.title for c in app.get_system_commands(app.screen)}
-        assert {"Add feed", "Import OPML", "Export OPML", "Search", "Help"} <= titles
+        titles = {entry.split("\n")[0] for entry in await palette(pilot)}
+        assert {"Add feed  a", "Import OPML", "Export OPML", "Search  /", "Help  ?"} <= titles
+        assert {"Move down  j, ↓", "Refresh all feeds  R", "Undo  ^z"} <= titles
         assert any("theme" in t.lower() for t in titles)
-        await pilot.press("ctrl+p")
+        named = [row for row in APP if row.title]
+        assert len(named) == len(APP) - 2  # not quit (Textual's own entry), nor the palette itself
+        assert all(any(t.startswith(row.title + "  ") for t in titles) for row in named)
+        await pilot.press("escape")
+        entries = await palette(pilot, "star")
+        assert entries[0] == "Star story  s\nStar or unstar"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.articles.current.starred
+        await palette(pilot, "import")
+        await pilot.press("enter")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "CommandPalette"
+        assert isinstance(app.screen, InputDialog)
+        assert app.screen.title_text == "Import OPML or newsboat urls file"
+
+
+def _thread_worker_writes(source: str) -> list[str]:
+    """``self.<attribute> = ...`` inside a method run as a thread worker (@work(thread=True))."""
+    found = []
+    for method in ast.walk(ast.parse(source)):
+        if not isinstance(method, ast.FunctionDef) or not any(
+            isinstance(d, ast.Call)
+            and getattr(d.func, "id", "") == "work"
+            and any(
+                k.arg == "thread" and getattr(k.value, "value", None) is True for k in d.keywords
+            )
+            for d in method.decorator_list
+        ):
+            continue
+        for node in ast.walk(method):
+            if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                found += [
+                    f"{method.name}: self.{part.attr}"
+                    for target in targets
+                    for part in ast.walk(target)
+                    if isinstance(part, ast.Attribute)
+                    and isinstance(part.value, ast.Name)
+                    and part.value.id == "self"
+                ]
+    return found
+
+
+def test_thread_workers_never_write_the_apps_state() -> None:
+    """Their results come back as messages, applied on the event loop."""
+    ui = Path(reader.ui.__file__).parent
+    assert [w for path in ui.rglob("*.py") for w in _thread_worker_writes(path.read_text())] == []
+    bad = (
+        "@work(thread=True, group='marks')\n"
+        "def undo(self):\n"
+        "    ids, self.undo_ids = self.undo_ids, []\n"
+        "    self.count += 1\n"
+        "@work(group='x')\n"
+        "async def fine(self):\n"
+        "    self.state = 1\n"
+    )
+    assert _thread_worker_writes(bad) == ["undo: self.undo_ids", "undo: self.count"]
+
+
+def test_every_binding_comes_from_the_tables() -> None:
+    """Each screen's keys have an id the keymap check knows and say what they do."""
+    seen: set[str] = set()
+    for module in pkgutil.walk_packages(reader.ui.__path__, "reader.ui."):
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass):
+            if issubclass(cls, DOMNode) and cls.__module__ == module.name:
+                for binding in cls.__dict__.get("BINDINGS", []):
+                    assert isinstance(binding, Binding), (cls, binding)
+                    assert binding.id in KNOWN_IDS and binding.tooltip, (cls, binding)
+                    seen.add(binding.id)
+    assert seen == KNOWN_IDS
 
 
 async def test_import_and_export_from_the_palette(app: NewsroomApp, tmp_path: Path) -> None:
@@ -534,7 +660,7 @@ async def test_failing_feed_is_marked_and_its_error_readable(
 
 
 async def test_opening_a_story_brings_its_full_text(home: Path) -> None:
-    from reader.core.demo import DemoServer
+    from reader.demo import DemoServer
 
     config = load_config(home)
     store = Store(config.db_path)
@@ -576,7 +702,7 @@ async def test_watcher_in_the_background_notifies_a_read_story(
         await pilot.press("enter")  # read it
         await settle(pilot)
         newsroom.set_page("Lighthouse saved", [*BASE_PARAGRAPHS, "The board voted yes."])
-        store.schedule_watch(app.articles.current.id, 0)
+        store.schedule_watches([(app.articles.current.id, 0)])
         app.watch_stories()
         await settle(pilot)
         assert any("A story you read has changed" in str(n.message) for n in app._notifications)
@@ -645,7 +771,7 @@ def story_store(home: Path, body: str, stories: int = 1) -> tuple:
         for n in range(stories)
     )
     parsed = ParsedFeed(title="Desk", site_url=None, ttl_minutes=None, entries=entries)
-    store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    store.apply_feed(feed.id, parsed, judge=feed_change, now=FROZEN, next_check_at=FROZEN + 1800)
     return config, store
 
 

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label
 
 import reader.ui
 from reader.config import load_config, log_path
+from reader.core.changes import feed_change
 from reader.core.diff import Chunk, Diff
 from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
@@ -230,6 +231,7 @@ def _hostile_feed(store: Store, title: str, error: str) -> int:
     store.apply_feed(
         feed.id,
         ParsedFeed(title="ignored", site_url=None, ttl_minutes=None, entries=entries),
+        judge=feed_change,
         now=FROZEN,
         next_check_at=FROZEN + 1800,
     )

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from reader.config import load_config
-from reader.core.diff import classify, diff_texts
+from reader.core.changes import classify
+from reader.core.diff import diff_texts
 from reader.core.extract import Extractor
 from reader.core.refresh import refresh_all
 from reader.core.store import Store

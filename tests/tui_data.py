@@ -10,10 +10,13 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
 from reader.config import Config, load_config
-from reader.core.demo import DESKS, SITE, DemoNewsroom, resolve
+from reader.core.changes import feed_change
 from reader.core.feeds import parse_feed
 from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
+from reader.demo import DESKS, SITE, DemoNewsroom, resolve
+from reader.ui.view import View
+from reader.ui.widgets.feed_list import VIEWS, FeedList, _line
 
 FROZEN = calendar.timegm((2026, 11, 28, 9, 30, 0))
 # Nothing listens on port 9 here: opening a story fails fast and the same way every run,
@@ -38,7 +41,9 @@ def demo_store(home: Path, elapsed: float = 0) -> tuple[Config, Store]:
         feed, _ = store.add_feed(
             BASE + desk.path, title=f"{desk.name} · {SITE}", folder=desk.folder
         )
-        store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+        store.apply_feed(
+            feed.id, parsed, judge=feed_change, now=FROZEN, next_check_at=FROZEN + 1800
+        )
     store.sync_search_index()
     return config, store
 
@@ -71,9 +76,22 @@ def hostile_store(home: Path) -> tuple[Config, Store]:
         ),
     )
     parsed = ParsedFeed(title="evil", site_url=None, ttl_minutes=None, entries=entries)
-    store.apply_feed(feed.id, parsed, now=FROZEN, next_check_at=FROZEN + 1800)
+    store.apply_feed(feed.id, parsed, judge=feed_change, now=FROZEN, next_check_at=FROZEN + 1800)
     store.sync_search_index()
     return config, store
+
+
+def counts_shown(feeds: FeedList) -> bool:
+    """Whether the feeds pane shows every unread count it holds (a changed count is shown
+    once the reader pauses)."""
+    if not feeds.option_count:
+        return True  # not loaded yet
+    lines = {
+        View.of_feed(feed.id).option_id: _line(feed.title, feed.unread, bool(feed.error))
+        for feed in feeds.feeds.values()
+    }
+    lines["unread"] = _line(dict(VIEWS)["unread"], sum(f.unread for f in feeds.feeds.values()))
+    return all(str(feeds.get_option(key).prompt) == str(line) for key, line in lines.items())
 
 
 async def settle(pilot: Pilot) -> None:
@@ -85,7 +103,7 @@ async def settle(pilot: Pilot) -> None:
         except WorkerCancelled:
             continue
         await pilot.pause()
-        if pilot.app.feeds.counts_pending:  # shown once the reader pauses
+        if not counts_shown(pilot.app.feeds):  # shown once the reader pauses
             await pilot.pause(0.1)
             continue
         if not any(worker.is_running for worker in pilot.app.workers):

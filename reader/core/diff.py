@@ -1,4 +1,4 @@
-"""What changed between two versions of a story: paragraph-aligned, word-level, classified.
+"""What changed between two versions of a story: paragraph-aligned, then word-level.
 
 Paragraphs are aligned first (so a paragraph added at the end is one insertion, not a cascade of
 word changes), then paragraphs that were replaced are compared word by word.
@@ -10,19 +10,13 @@ the differing part of a paragraph, or of the page, as removed and then added.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from reader.core.text import normalize_text
+from reader.core.text import normalize_text, paragraphs
 
-CORRECTION = re.compile(
-    r"\b(correction\s*:|an earlier version of this (article|story)|this (article|story) has"
-    r" been corrected|we (have )?corrected)",
-    re.IGNORECASE,
-)
 # Comparisons one diff may make: about 0.3 s on the worst (repetitive) input. A 4,000-word story
 # edited in every paragraph costs 15,000; the same story as one paragraph about 1,000,000.
 WORK_LIMIT = 2_000_000
@@ -138,10 +132,6 @@ def _middle_blocks(
     return blocks
 
 
-def _paragraphs(text: str) -> list[str]:
-    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
-
-
 def _common_ends(a: Sequence[str], b: Sequence[str]) -> tuple[int, int]:
     """How many elements ``a`` and ``b`` share at their start, and then at their end."""
     head, shortest = 0, min(len(a), len(b))
@@ -194,7 +184,7 @@ class _Chunks:
 
 
 def diff_texts(title_before: str, text_before: str, title_after: str, text_after: str) -> Diff:
-    old, new = _paragraphs(text_before), _paragraphs(text_after)
+    old, new = paragraphs(text_before), paragraphs(text_after)
     head, tail = _common_ends(old, new)
     old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
     out = _Chunks()
@@ -225,16 +215,3 @@ def diff_texts(title_before: str, text_before: str, title_after: str, text_after
                 out.changed(_words(before, after, budget))
     out.same(new[len(new) - tail :])
     return Diff(title_before, title_after, out.done())
-
-
-def classify(title_before: str, text_before: str, title_after: str, text_after: str) -> str:
-    """headline, correction, update (paragraphs added) or edit (words changed)."""
-    if normalize_text(title_before) != normalize_text(title_after):
-        return "headline"
-    if CORRECTION.search(text_after) and not CORRECTION.search(text_before):
-        return "correction"
-    old = {normalize_text(p) for p in _paragraphs(text_before)}
-    new = [normalize_text(p) for p in _paragraphs(text_after)]
-    if old and old <= set(new) and len(new) > len(old):
-        return "update"
-    return "edit"

@@ -17,11 +17,13 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
+from typing import Any
 
+from reader.config import ExtractConfig
 from reader.core.children import follow_parent
 
-DEADLINE = 10.0
-MEMORY_MIB = 768
+DEADLINE = ExtractConfig().timeout
+MEMORY_MIB = ExtractConfig().memory_mib
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,11 @@ def extract_page(html: bytes, url: str) -> Extraction:
     """
     import trafilatura
 
-    options = {"include_comments": False, "include_tables": True, "deduplicate": False}
+    options: dict[str, Any] = {
+        "include_comments": False,
+        "include_tables": True,
+        "deduplicate": False,
+    }
     plain = trafilatura.extract(html, url=url, with_metadata=True, **options)
     meta, text = _front_matter(plain or "")
     if not text.strip():

@@ -35,6 +35,11 @@ class ParsedFeed(NamedTuple):
     ttl_minutes: int | None
     entries: tuple[ParsedEntry, ...]
 
+    @property
+    def ttl_seconds(self) -> int | None:
+        """How long the feed asks to be left alone (its RSS <ttl>), in seconds."""
+        return self.ttl_minutes * 60 if self.ttl_minutes else None
+
 
 class Unchanged(NamedTuple):
     """A feed found unchanged (a 304 or the same body), waiting to be recorded."""
@@ -113,3 +118,52 @@ class RefreshSummary(NamedTuple):
     not_modified: int = 0
     new: int = 0
     updated: int = 0
+
+
+class Version(NamedTuple):
+    """One stored version of a story, as its history and diffs read it."""
+
+    seq: int
+    seen_at: int
+    source: str  # "feed" or "page": diffs compare versions of the same source
+    kind: str | None  # the change it records; None for a first look or a new baseline
+    title: str
+    text: str
+
+
+class PageVersion(NamedTuple):
+    """A version extracted from the story's page, with what the watcher compares and resends."""
+
+    seq: int
+    title: str
+    text: str
+    loose_hash: str
+    extractor: str | None
+    etag: str | None
+    last_modified: str | None
+    byline: str | None
+    canonical_url: str | None
+
+
+class PageText(NamedTuple):
+    """The latest text extracted from a story's page: the reading pane's cache."""
+
+    text: str
+    markdown: str
+    extractor: str | None
+
+
+class StoryState(NamedTuple):
+    """A story's title and text as compared, with their loose fingerprint."""
+
+    title: str
+    text: str
+    loose: str
+
+
+class Decision(NamedTuple):
+    """What comparing two states of a story decided: reader.core.changes makes them, the store
+    keeps what they say."""
+
+    keep: bool  # store the new state: the story's current values, or a page version
+    kind: str | None = None  # flag the story with this change; None: not news

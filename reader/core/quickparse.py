@@ -76,7 +76,9 @@ class _Defer(Exception):
     """Not a document for the fast path."""
 
 
-def quick_parse(data: bytes, content_type: str | None) -> tuple[dict, list[dict]] | None:
+def quick_parse(
+    data: bytes, content_type: str | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
     """(feed, entries) as feedparser would give them, or None to let feedparser decide."""
     if b"<!DOCTYPE" in data[:4096] or b"xml:base" in data:
         return None
@@ -139,7 +141,7 @@ def _date(value: str) -> Any:
     return _parse_date(value) if value else None
 
 
-def _rss(root: Any) -> tuple[dict, list[dict]]:
+def _rss(root: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     channel = root.find("channel")
     if channel is None or len(root) != 1:
         raise _Defer
@@ -207,7 +209,7 @@ def _rss_item(item: Any) -> dict[str, Any]:
     return entry
 
 
-def _atom(root: Any) -> tuple[dict, list[dict]]:
+def _atom(root: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     feed: dict[str, Any] = {}
     entries = []
     for child in _children(root, _ATOM_FEED, _ATOM_FEED):

@@ -8,62 +8,28 @@ stored on its feed and reported; it never stops the others.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.config import Config
-from reader.core.fetch import USER_AGENT, Fetcher, FetchError, FetchLimits, Response
+from reader.core.factories import make_fetcher
+from reader.core.fetch import Fetcher, FetchError, feed_limits
+from reader.core.ingest import apply_fetched, content_hash, next_check, retry_at
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary, Unchanged
-from reader.core.numbers import clamp
 from reader.core.store import Store, StoreError
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
-MAX_INTERVAL = 24 * 3600
 UNCHANGED_BATCH = 100  # unchanged feeds recorded per transaction
 SKIPPED = "skipped: the refresh ran out of time ([refresh] pass_timeout_minutes)"
 
 
-def feed_limits(config: Config) -> FetchLimits:
-    fetch = config.fetch
-    return FetchLimits(
-        timeout=fetch.feed_timeout,
-        max_bytes=int(fetch.feed_max_mib * 1024 * 1024),
-        max_redirects=fetch.max_redirects,
-    )
-
-
-def make_fetcher(config: Config) -> Fetcher:
-    """The fetcher of a pass, with the user's proxy, trusted certificates and User-Agent."""
-    fetch = config.fetch
-    return Fetcher(
-        concurrency=fetch.concurrency,
-        per_host=fetch.per_host,
-        user_agent=fetch.user_agent or USER_AGENT,
-        proxy=fetch.proxy or None,
-        ca_file=str(Path(fetch.ca_file).expanduser()) if fetch.ca_file else None,
-    )
-
-
-def next_check(now: int, interval: int, response: Response | None, ttl: int | None) -> int:
-    """When to look again: our interval, stretched by the server's max-age or the feed's ttl."""
-    wait = max(interval, response.max_age or 0 if response else 0, ttl or 0)
-    return now + min(wait, MAX_INTERVAL)
-
-
-def retry_at(now: int, interval: int, errors: int, retry_after: float | None) -> int:
-    """Back off exponentially after failures; a server's Retry-After wins, up to a day.
-
-    Never raises, whatever the numbers: this runs while a failure is being recorded, where an
-    exception would end the whole refresh."""
-    if retry_after is not None:
-        return now + int(clamp(retry_after, 0, MAX_INTERVAL))
-    return now + min(interval * 2 ** min(errors, 6), MAX_INTERVAL)
+class RefreshError(Exception):
+    """The refresh process failed, or ended, before it finished; str() is one line for people.
+    (A failing feed is not one: its failure is stored on it and the refresh goes on.)"""
 
 
 class Refresher:
@@ -71,7 +37,7 @@ class Refresher:
 
     def __init__(self, store: Store, config: Config, fetcher: Fetcher) -> None:
         self.store = store
-        self.limits = feed_limits(config)
+        self.limits = feed_limits(config.fetch)
         self.interval = config.refresh.interval_minutes * 60
         self.pass_timeout = config.refresh.pass_timeout_minutes * 60
         self.fetcher = fetcher
@@ -133,7 +99,7 @@ class Refresher:
             trusted=feed.url,
             user_agent=feed.user_agent,
         )
-        body_hash = hashlib.blake2b(response.content, digest_size=16).hexdigest()
+        body_hash = content_hash(response.content)
         unchanged = response.not_modified or (
             body_hash == await asyncio.to_thread(self.store.feed_body_hash, feed.id)
         )
@@ -165,15 +131,14 @@ class Refresher:
             )
         except FeedParseError as exc:
             return await self._fail(feed, str(exc), now, None)
-        ttl = parsed.ttl_minutes * 60 if parsed.ttl_minutes else None
         new, updated = await asyncio.to_thread(
-            self.store.apply_feed,
+            apply_fetched,
+            self.store,
             feed.id,
             parsed,
+            response,
             now=now,
-            next_check_at=next_check(now, self.interval, response, ttl),
-            etag=response.etag,
-            last_modified=response.last_modified,
+            interval=self.interval,
             body_hash=body_hash,
             moved_to=response.moved_to,
         )
@@ -215,33 +180,35 @@ def summarize(results: Sequence[RefreshResult]) -> RefreshSummary:
     )
 
 
+async def refresh_feeds(
+    store: Store,
+    config: Config,
+    feeds: Sequence[Feed],
+    on_result: Callable[[RefreshResult], None] | None = None,
+) -> RefreshSummary:
+    """One refresh pass over ``feeds`` with a fetcher of its own (its caps, cookies and
+    timed-out hosts are the pass's); ``on_result`` hears of each feed as it finishes."""
+    results: list[RefreshResult] = []
+    async with make_fetcher(config) as fetcher:
+        async for result in Refresher(store, config, fetcher).run(feeds):
+            results.append(result)
+            if on_result:
+                on_result(result)
+    return summarize(results)
+
+
 def refresh_all(
     store: Store,
     config: Config,
     feeds: Sequence[Feed] | None = None,
     on_result: Callable[[RefreshResult], None] | None = None,
 ) -> RefreshSummary:
-    """Refresh ``feeds`` (default: every subscription) to completion from synchronous code."""
+    """Refresh ``feeds`` (default: every subscription) from synchronous code, on a newsroom of
+    its own; see Newsroom.refresh."""
+    from reader.core.newsroom import Newsroom  # the newsroom runs this module's passes
 
-    started = int(time.time())
-
-    async def run() -> list[RefreshResult]:
-        results: list[RefreshResult] = []
-        async with make_fetcher(config) as fetcher:
-            refresher = Refresher(store, config, fetcher)
-            targets = feeds if feeds is not None else store.feeds(unread=False)
-            async for result in refresher.run(targets):
-                results.append(result)
-                if on_result:
-                    on_result(result)
-        return results
-
-    summary = summarize(asyncio.run(run()))
-    if summary.new:
-        from reader.core.fulltext import extract_new_stories
-
-        extract_new_stories(store, config, started)
-    return summary
+    with Newsroom(store, config) as newsroom:
+        return newsroom.refresh(feeds, on_result=on_result)
 
 
 def refresh_in_child(
@@ -249,10 +216,10 @@ def refresh_in_child(
     feeds: Sequence[Feed],
     on_result: Callable[[RefreshResult], None] | None = None,
 ) -> RefreshSummary:
-    """refresh_all() in a process of its own, for the TUI: parsing and storing hold Python's
-    GIL for seconds on a big refresh, and in a thread beside the UI they would make every key
-    press wait. Results come back one per feed as they finish; SQLite (WAL) lets both processes
-    use the database."""
+    """A refresh in a process of its own, for the TUI: parsing and storing hold Python's GIL
+    for seconds on a big refresh, and in a thread beside the UI they would make every key press
+    wait. Results come back one per feed as they finish; SQLite (WAL) lets both processes use
+    the database. Raises StoreError when the database failed, RefreshError for anything else."""
     import multiprocessing
 
     context = multiprocessing.get_context("spawn")  # the parent is threaded: no fork
@@ -270,14 +237,17 @@ def refresh_in_child(
             try:
                 kind, value = receiver.recv()
             except EOFError:
-                raise StoreError("the refresh process ended unexpectedly") from None
+                raise RefreshError("the refresh process ended unexpectedly") from None
             if kind == "result":
                 if on_result:
                     on_result(value)
             elif kind == "done":
-                return value
-            else:
+                summary: RefreshSummary = value
+                return summary
+            elif kind == "store":
                 raise StoreError(value)
+            else:
+                raise RefreshError(value)
     finally:
         receiver.close()
         child.join(timeout=5)
@@ -285,6 +255,7 @@ def refresh_in_child(
 
 def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent: int) -> None:
     from reader.core.children import follow_parent
+    from reader.core.newsroom import Newsroom
 
     follow_parent(parent)
     os.nice(10)  # background work: when a core is short, the UI gets it first
@@ -295,14 +266,15 @@ def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent
     try:
         store = Store(config.db_path)
         try:
-            summary = refresh_all(
-                store, config, feeds, on_result=lambda result: sender.send(("result", result))
-            )
+            with Newsroom(store, config) as newsroom:
+                summary = newsroom.refresh(
+                    feeds, on_result=lambda result: sender.send(("result", result))
+                )
         finally:
             store.close()
         sender.send(("done", summary))
     except StoreError as exc:
-        sender.send(("error", str(exc)))
+        sender.send(("store", str(exc)))
     except Exception as exc:  # a bug: reported in the UI, not as a silent dead process
         sender.send(("error", f"the refresh failed: {exc!r}"[:300]))
     finally:

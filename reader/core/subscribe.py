@@ -1,12 +1,12 @@
-"""Subscribing: find the feed behind a URL, import and export subscription lists."""
+"""Subscribing: find the feed behind a URL and store it with its stories; import and export
+subscription lists."""
 
 from __future__ import annotations
 
-import asyncio
-import hashlib
 import json
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from reader.config import Config
@@ -17,10 +17,10 @@ from reader.core.feeds import (
     looks_like_feed,
     parse_feed,
 )
-from reader.core.fetch import Fetcher, FetchError, Response
+from reader.core.fetch import Fetcher, FetchError, FetchLimits, Response
+from reader.core.ingest import apply_fetched, content_hash
 from reader.core.models import Feed, ParsedFeed
 from reader.core.opml import Subscription, read_subscriptions, write_opml
-from reader.core.refresh import feed_limits, make_fetcher, next_check
 from reader.core.safety import check_feed_url, display_url, without_credentials
 from reader.core.store import Store
 
@@ -36,16 +36,32 @@ class Found:
     response: Response
 
 
-async def _try_feed(fetcher: Fetcher, url: str, config: Config, home: str) -> Found:
-    response = await fetcher.get(url, limits=feed_limits(config), trusted=home)
+class Added(NamedTuple):
+    """A subscription made by `add`: the feed, whether it is new, how many stories it brought."""
+
+    feed: Feed
+    created: bool
+    stories: int
+
+
+class Imported(NamedTuple):
+    """What an import did: feeds added, duplicates skipped, notes on lines left out."""
+
+    added: int
+    skipped: int
+    notes: list[str]
+
+
+async def _try_feed(fetcher: Fetcher, url: str, limits: FetchLimits, home: str) -> Found:
+    response = await fetcher.get(url, limits=limits, trusted=home)
     parsed = parse_feed(response.content, url=response.url, content_type=response.content_type)
     return Found(response.moved_to or url, parsed, response)
 
 
-async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
+async def discover(fetcher: Fetcher, url: str, limits: FetchLimits) -> Found:
     """Return the feed at ``url``, or the first feed its page announces or a usual path holds."""
     try:
-        response = await fetcher.get(url, limits=feed_limits(config), trusted=url)
+        response = await fetcher.get(url, limits=limits, trusted=url)
     except FetchError as exc:
         raise SubscribeError(f"cannot fetch {display_url(url)}: {exc}") from None
     if looks_like_feed(response.content, response.content_type):
@@ -60,45 +76,41 @@ async def discover(fetcher: Fetcher, url: str, config: Config) -> Found:
     guessed = [urljoin(response.url, path) for path in COMMON_FEED_PATHS]
     for candidate in dict.fromkeys(announced + guessed):
         try:
-            return await _try_feed(fetcher, candidate, config, url)
+            return await _try_feed(fetcher, candidate, limits, url)
         except (FetchError, FeedParseError):
             continue
     raise SubscribeError(f"no feed found at {display_url(url)}")
 
 
-def add_feed(
-    store: Store, config: Config, url: str, *, folder: str | None = None
-) -> tuple[Feed, bool, int]:
-    """Subscribe to the feed at or behind ``url`` and store its stories at once.
-
-    Returns the feed, whether it is a new subscription and how many stories were stored.
-    """
-    url = check_feed_url(url)
-
-    async def find() -> Found:
-        async with make_fetcher(config) as fetcher:
-            return await discover(fetcher, url, config)
-
-    found = asyncio.run(find())
+def subscribe(store: Store, config: Config, found: Found, *, folder: str | None = None) -> Added:
+    """Subscribe to the feed ``discover`` found and store its stories at once (a feed already
+    subscribed to is left as it is)."""
     feed, created = store.add_feed(found.url, folder=folder)
     if not created:
-        return feed, False, 0
-    now = int(time.time())
-    ttl = found.parsed.ttl_minutes * 60 if found.parsed.ttl_minutes else None
-    new, _ = store.apply_feed(
+        return Added(feed, False, 0)
+    new, _ = apply_fetched(
+        store,
         feed.id,
         found.parsed,
-        now=now,
-        next_check_at=next_check(now, config.refresh.interval_minutes * 60, found.response, ttl),
-        etag=found.response.etag,
-        last_modified=found.response.last_modified,
-        body_hash=hashlib.blake2b(found.response.content, digest_size=16).hexdigest(),
+        found.response,
+        now=int(time.time()),
+        interval=config.refresh.interval_minutes * 60,
+        body_hash=content_hash(found.response.content),
     )
     store.sync_search_index()
-    return store.feed(feed.id) or feed, True, new
+    return Added(store.feed(feed.id) or feed, True, new)
 
 
-def import_subscriptions(store: Store, data: bytes) -> tuple[int, int, list[str]]:
+def add_feed(store: Store, config: Config, url: str, *, folder: str | None = None) -> Added:
+    """Subscribe to the feed at or behind ``url`` from synchronous code, on a newsroom of its
+    own; see Newsroom.add_feed."""
+    from reader.core.newsroom import Newsroom  # the newsroom runs this module's discovery
+
+    with Newsroom(store, config) as newsroom:
+        return newsroom.add_feed(url, folder=folder)
+
+
+def import_subscriptions(store: Store, data: bytes) -> Imported:
     """Import an OPML or newsboat urls file; returns (added, skipped as duplicates, notes).
 
     Raises SubscriptionFileError (a ValueError) for a file that is not a subscription list.
@@ -111,7 +123,7 @@ def import_subscriptions(store: Store, data: bytes) -> tuple[int, int, list[str]
         except ValueError as exc:
             notes.append(f"skipped {display_url(sub.url)!r}: {exc}")
     added = store.add_feeds(accepted)
-    return added, len(accepted) - added, notes
+    return Imported(added, len(accepted) - added, notes)
 
 
 def export_subscriptions(store: Store, fmt: str = "opml", *, with_credentials: bool = False) -> str:

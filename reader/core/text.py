@@ -158,6 +158,11 @@ def html_to_markdown(html: str) -> str:
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+def paragraphs(text: str) -> list[str]:
+    """The paragraphs of plain text, stripped, empty ones left out: what diffs align."""
+    return [p.strip() for p in _PARAGRAPH_BREAK.split(text) if p.strip()]
+
+
 def tidy_text(text: str) -> str:
     """Plain text with whitespace collapsed inside paragraphs and one blank line between them."""
     paragraphs = (

@@ -4,10 +4,9 @@ Schedule by time since the story last changed (news changes most in its first ho
 minutes for 3 hours, hourly to a day, every 6 hours to a week, then stop; a change starts the
 clock again. Stories that say more is coming are checked twice as often and twice as long.
 
-A check is a conditional GET of the page (304 costs nothing), then extraction and comparison by
-fingerprint. Nothing is flagged for a cosmetic change, a state seen before (flip-flops), an empty
-or much shorter page (paywalls, error pages), an HTTP error or an extractor upgrade. A page that
-turns 404/410 is recorded once as "removed".
+A check is a conditional GET of the page (304 costs nothing), then extraction, then the page
+tier's rules in reader.core.changes decide what is stored and flagged. An HTTP error is never a
+change; a page that turns 404/410 is recorded once as "removed".
 """
 
 from __future__ import annotations
@@ -17,19 +16,20 @@ import random
 import re
 import time
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from reader.config import Config
-from reader.core.diff import classify
+from reader.core.changes import page_change, page_removed
 from reader.core.extract import Extraction, ExtractionError, Extractor
-from reader.core.fetch import Fetcher, FetchError, Response
-from reader.core.fulltext import make_extractor, page_limits
-from reader.core.models import Article, Feed
+from reader.core.factories import make_fetcher
+from reader.core.fetch import Fetcher, FetchError, Response, page_limits
+from reader.core.models import Article, Feed, PageVersion
 from reader.core.numbers import clamp
-from reader.core.refresh import make_fetcher
 from reader.core.safety import with_credentials_of, without_credentials
 from reader.core.store import Store
-from reader.core.text import fingerprints
+
+if TYPE_CHECKING:
+    from reader.core.newsroom import Newsroom
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
 SCHEDULE = ((3 * HOUR, 15 * MINUTE), (DAY, HOUR), (7 * DAY, 6 * HOUR))
@@ -38,7 +38,6 @@ DEVELOPING = re.compile(
     r"this is a breaking",
     re.IGNORECASE,
 )
-SHORTER = 0.5  # a page with less than half the words of the last version is not news
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,19 +81,26 @@ class Watcher:
         patterns = settings.ignore + settings.ignore_by_feed.get(feed.url if feed else "", ())
         return [re.compile(p) for p in patterns]
 
-    @staticmethod
-    def _loose(title: str, text: str, rules: list[re.Pattern[str]]) -> str:
-        return fingerprints(title, _remove(text, rules) if rules else text)[1]
-
     def run(self, *, everything: bool = False) -> WatchSummary:
+        """One pass from synchronous code, on a newsroom of its own; see Newsroom.watch."""
+        from reader.core.newsroom import Newsroom  # the newsroom runs watchers
+
+        with Newsroom(self.store, self.config, extractor=self.extractor) as newsroom:
+            return newsroom.watch(everything=everything)
+
+    async def check(self, *, everything: bool = False) -> WatchSummary:
+        """One pass: check the stories due (``everything``: all in their window) with a
+        fetcher of its own."""
         now = int(time.time())
         window = now - int(2 * SCHEDULE[-1][0] * self.config.watch.schedule_scale)
-        stories = self.store.watch_due(now=now, since=window, everything=everything)
-        results = asyncio.run(self._all(stories, now)) if stories else []
+        stories = await asyncio.to_thread(
+            self.store.watch_due, now=now, since=window, everything=everything
+        )
+        results = await self._all(stories, now) if stories else []
         pairs = zip(stories, results, strict=True)
         changed = tuple(article.id for article, status in pairs if status == "changed")
         if changed:
-            self.store.sync_search_index()
+            await asyncio.to_thread(self.store.sync_search_index)
         return WatchSummary(
             checked=len(results),
             changed=len(changed),
@@ -105,7 +111,7 @@ class Watcher:
         )
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
-        feeds = {f.id: f for f in self.store.feeds(unread=False)}
+        feeds = {f.id: f for f in await asyncio.to_thread(self.store.feeds, unread=False)}
         async with make_fetcher(self.config) as fetcher:
             checks = (self._check(fetcher, a, now, feeds.get(a.feed_id)) for a in stories)
             results = await asyncio.gather(*checks)
@@ -123,19 +129,19 @@ class Watcher:
         pages = await asyncio.to_thread(self.store.page_versions, article.id)
         latest = pages[0] if pages else None
         last_change = article.changed_at or article.published
-        developing = bool(latest and DEVELOPING.search(latest[2]))
+        developing = bool(latest and DEVELOPING.search(latest.text))
         status = "failed"
         try:
             response = await fetcher.get(
                 with_credentials_of(feed.url if feed else "", article.url or ""),
-                limits=page_limits(self.config),
-                etag=latest[5] if latest else None,
-                last_modified=latest[6] if latest else None,
+                limits=page_limits(self.config.fetch),
+                etag=latest.etag if latest else None,
+                last_modified=latest.last_modified if latest else None,
                 trusted=feed.url if feed else None,
                 user_agent=feed.user_agent if feed else None,
             )
         except FetchError as exc:
-            if exc.status in (404, 410):
+            if page_removed(exc.status):
                 await asyncio.to_thread(self.store.record_removed, article.id, now=now)
                 return "changed", None
             retry = now + int(clamp(exc.retry_after, 0, DAY)) if exc.retry_after else None
@@ -160,93 +166,67 @@ class Watcher:
     def _compare(
         self,
         article: Article,
-        pages: list[tuple],
+        pages: list[PageVersion],
         extraction: Extraction,
         response: Response,
         now: int,
     ) -> str:
+        """Store what the page tier's rules decide; "changed" when the story is flagged."""
         title = extraction.title or article.title
-        ignored = self._ignore_rules(article)
-        loose = self._loose(title, extraction.text, ignored)
-        store_version = {
-            "title": title,
-            "byline": extraction.author,
-            "text": extraction.text,
-            "markdown": extraction.markdown,
-            "extractor": extraction.extractor,
-            "etag": response.etag,
-            "last_modified": response.last_modified,
-            "now": now,
-            "canonical_url": extraction.canonical_url,
-        }
-        if not pages:  # the first look at the page is the baseline, not a change
-            self.store.add_page_version(article.id, **store_version)
-            return "unchanged"
-        _, old_title, old_text, _, old_extractor, _, _, old_byline, old_canonical = pages[0]
-        seen = {self._loose(page[1], page[2], ignored) for page in pages}
-        # Byline and canonical URL are compared on their own: a new author is news too.
-        moved = _differs(old_byline, extraction.author) or _differs(
-            old_canonical, extraction.canonical_url
+        decision = page_change(
+            pages,
+            title=title,
+            text=extraction.text,
+            byline=extraction.author,
+            canonical_url=extraction.canonical_url,
+            extractor=extraction.extractor,
+            ignore=self._ignore_rules(article),
         )
-        if loose in seen and not moved:
-            return "unchanged"  # cosmetic, ignored by a rule, or a state seen before
-        if len(extraction.text.split()) < SHORTER * len(old_text.split()):
-            return "unchanged"  # a paywall or an error page, not the story
-        if extraction.extractor != old_extractor:
-            # A new extractor reads the same page differently: a new baseline, not news.
-            self.store.add_page_version(article.id, **store_version)
-            return "unchanged"
-        kind = classify(old_title, old_text, title, extraction.text)
-        self.store.add_page_version(article.id, kind=kind, **store_version)
-        return "changed"
-
-
-def _differs(old: str | None, new: str | None) -> bool:
-    """Both known and different (a field the extractor missed once is not a change)."""
-    return bool(old and new and " ".join(old.split()) != " ".join(new.split()))
-
-
-def _remove(text: str, rules: list[re.Pattern[str]]) -> str:
-    for rule in rules:
-        text = rule.sub("", text)
-    return text
+        if decision.keep:
+            self.store.add_page_version(
+                article.id,
+                title=title,
+                byline=extraction.author,
+                text=extraction.text,
+                markdown=extraction.markdown,
+                extractor=extraction.extractor,
+                etag=response.etag,
+                last_modified=response.last_modified,
+                now=now,
+                kind=decision.kind,
+                canonical_url=extraction.canonical_url,
+            )
+        return "unchanged" if decision.kind is None else "changed"
 
 
 def watch_once(store: Store, config: Config, *, everything: bool = False) -> WatchSummary:
-    """One pass with its own extractor process (the CLI's `watch --once`)."""
-    extractor = make_extractor(config)
-    try:
-        return Watcher(store, config, extractor).run(everything=everything)
-    finally:
-        extractor.close()
+    """One pass from synchronous code, on a newsroom of its own; see Newsroom.watch."""
+    from reader.core.newsroom import Newsroom
+
+    with Newsroom(store, config) as newsroom:
+        return newsroom.watch(everything=everything)
 
 
-def watch_daemon(store: Store, config: Config, *, everything: bool = False) -> NoReturn:
+def watch_daemon(newsroom: Newsroom, *, everything: bool = False) -> NoReturn:
     """Refresh feeds when due and watch stories until SIGINT or SIGTERM, which exit with 0.
 
     Safe beside the TUI: both write the same database through short IMMEDIATE transactions.
     """
     import signal
 
-    from reader.core.refresh import refresh_all
-
     def leave(*_: object) -> None:
-        # Raised wherever the daemon is, even mid-fetch from a silent server, so it ends at once;
-        # an interrupted transaction rolls back, so every feed and story stays whole.
+        # Raised wherever the daemon waits, even on a fetch from a silent server, so it ends at
+        # once: the newsroom cancels its work, and every transaction is whole or rolled back.
         raise SystemExit(0)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
-    extractor = make_extractor(config)
-    watcher = Watcher(store, config, extractor)
-    try:
-        while True:
-            now = int(time.time())
-            due = [f for f in store.feeds(unread=False) if (store.next_check_at(f.id) or 0) <= now]
-            if due:
-                refresh_all(store, config, due)
-            watcher.run(everything=everything)
-            everything = False
-            time.sleep(60)
-    finally:
-        extractor.close()
+    store = newsroom.store
+    while True:
+        now = int(time.time())
+        due = [f for f in store.feeds(unread=False) if (store.next_check_at(f.id) or 0) <= now]
+        if due:
+            newsroom.refresh(due)
+        newsroom.watch(everything=everything)
+        everything = False
+        time.sleep(60)

@@ -1,4 +1,5 @@
-"""Small messages that workers send back to the app; the event loop only renders them."""
+"""Small messages that workers send back to the app: worker threads never touch the app's state
+or widgets themselves, the event loop applies what these carry."""
 
 from __future__ import annotations
 
@@ -7,8 +8,17 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from reader.core.fulltext import FullText
-from reader.core.models import Article, Feed, RefreshSummary
+from reader.core.models import Article, Feed, RefreshSummary, Version
 from reader.core.watch import WatchSummary
+
+
+@dataclass
+class Reload(Message):
+    """Read the feeds and the story list again (the list keeps its place): the stored data
+    changed."""
+
+    feeds: bool = True
+    articles: bool = True
 
 
 @dataclass
@@ -40,6 +50,11 @@ class RefreshFinished(Message):
 
 
 @dataclass
+class FeedMarkedRead(Message):
+    article_ids: list[int]  # the stories it marked, for undo
+
+
+@dataclass
 class ArticleChanged(Message):
     article: Article
     before: Article  # as it was when marked: tells whether its feed's unread count moved
@@ -59,5 +74,5 @@ class WatchFinished(Message):
 @dataclass
 class VersionsLoaded(Message):
     article: Article
-    versions: list[tuple]
+    versions: list[Version]
     read_version: int | None

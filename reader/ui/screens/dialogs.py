@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from reader.ui.bindings import CONFIRM_DIALOG, INPUT_DIALOG, bindings
 from reader.ui.outside import outside
 
 
 class InputDialog(ModalScreen[str | None]):
     """Ask for a line of text (a feed URL, a search, a file name); escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = bindings(INPUT_DIALOG)
 
     def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
         super().__init__()
@@ -39,10 +39,7 @@ class InputDialog(ModalScreen[str | None]):
 class ConfirmDialog(ModalScreen[bool]):
     """Yes or no; y/enter confirm, n/escape cancel."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="dialog.yes"),
-        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
-    ]
+    BINDINGS = bindings(CONFIRM_DIALOG)
 
     def __init__(self, question: str) -> None:
         super().__init__()

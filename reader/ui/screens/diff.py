@@ -14,7 +14,6 @@ from functools import partial
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
@@ -27,7 +26,10 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from reader.core.changes import default_pair
 from reader.core.diff import Diff, diff_texts
+from reader.core.models import Version
+from reader.ui.bindings import DIFF, bindings
 from reader.ui.outside import clean, outside
 from reader.ui.widgets.lines import draw
 
@@ -40,7 +42,7 @@ KIND_LABELS = {
     "removed": "page removed",
 }
 WORKING = "Working out what changed…"
-Pair = tuple[tuple, tuple]  # two versions: (seq, seen_at, source, kind, title, text)
+Pair = tuple[Version, Version]  # the versions compared: before, after
 
 
 class DiffView(ScrollView, can_focus=True):
@@ -60,7 +62,7 @@ class DiffView(ScrollView, can_focus=True):
         self.lines: list[Strip] = []
         self._made_of: tuple[Pair, int] | None = None
 
-    def show(self, old: tuple, new: tuple) -> None:
+    def show(self, old: Version, new: Version) -> None:
         self.pair = (old, new)
         self.scroll_home(animate=False)
         self._start()
@@ -79,7 +81,7 @@ class DiffView(ScrollView, can_focus=True):
         self._set_lines(list(draw(Text(WORKING, "dim"), width, base)))
         self.run_worker(
             partial(self._work, made_of, base, *styles),
-            name="diff",
+            name="Working out the changes",
             group="diff",
             exclusive=True,
             thread=True,
@@ -90,8 +92,8 @@ class DiffView(ScrollView, can_focus=True):
         self, made_of: tuple[Pair, int], base: Style, added: Style, removed: Style, title: Style
     ) -> None:
         (old, new), width = made_of
-        diff = diff_texts(old[4], old[5], new[4], new[5])
-        text = _diff_text(diff, old[0], new[0], added, removed, title)
+        diff = diff_texts(old.title, old.text, new.title, new.text)
+        text = _diff_text(diff, old.seq, new.seq, added, removed, title)
         worker = get_current_worker()
         lines: list[Strip] = []
         for line in draw(text, width, base):
@@ -143,24 +145,14 @@ def _diff_text(
 
 
 class DiffScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,d", "dismiss", "Close", id="diff.close"),
-        Binding("b", "set_base", "Set base", id="diff.base", tooltip="Compare with this version"),
-    ]
+    BINDINGS = bindings(DIFF)
 
-    def __init__(self, title: str, versions: list[tuple], base: int | None) -> None:
+    def __init__(self, title: str, versions: list[Version], base: int | None) -> None:
         super().__init__()
         self.story_title = title
-        self.versions = versions  # (seq, seen_at, source, kind, title, text), oldest first
-        # The page tier has the whole story: show its latest change when there is one.
-        pages = [v for v in versions if v[2] == "page"]
-        target = pages[-1] if len(pages) > 1 else versions[-1]
-        self.target = target[0]
-        before = [v for v in versions if v[0] < target[0]]
-        same = [v for v in before if v[2] == target[2]] or before
-        default = same[-1][0] if same else target[0]
-        known = {v[0] for v in before}
-        self.base = base if base in known else default
+        self.versions = versions  # oldest first
+        # The same first pair as `newsroom diff`, from the version read when there is one.
+        self.base, self.target = default_pair(versions, read=base)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff"):
@@ -169,12 +161,12 @@ class DiffScreen(ModalScreen[None]):
                 options = [
                     Option(
                         outside(
-                            f"v{seq} {time.strftime('%d %b %H:%M', time.localtime(seen))}"
-                            f" {source} {KIND_LABELS.get(kind, kind)}"
+                            f"v{v.seq} {time.strftime('%d %b %H:%M', time.localtime(v.seen_at))}"
+                            f" {v.source} {KIND_LABELS.get(v.kind, v.kind)}"
                         ),
-                        id=str(seq),
+                        id=str(v.seq),
                     )
-                    for seq, seen, source, kind, _, _ in self.versions
+                    for v in self.versions
                 ]
                 yield OptionList(*options, id="timeline")
                 yield DiffView(id="diff-body")
@@ -185,7 +177,7 @@ class DiffScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         timeline = self.query_one("#timeline", OptionList)
-        timeline.highlighted = [v[0] for v in self.versions].index(self.target)
+        timeline.highlighted = [v.seq for v in self.versions].index(self.target)
         timeline.focus()
         self._show(self.target)
 
@@ -194,14 +186,14 @@ class DiffScreen(ModalScreen[None]):
             self._show(int(event.option.id))
 
     def _show(self, seq: int) -> None:
-        by_seq = {v[0]: v for v in self.versions}
+        by_seq = {v.seq: v for v in self.versions}
         base = self.base if self.base != seq else min(by_seq)
         self.query_one(DiffView).show(by_seq[base], by_seq[seq])
 
     def action_set_base(self) -> None:
         timeline = self.query_one("#timeline", OptionList)
         if timeline.highlighted is not None:
-            self.base = self.versions[timeline.highlighted][0]
+            self.base = self.versions[timeline.highlighted].seq
             self.notify(f"Comparing with version {self.base}", timeout=2, markup=False)
 
     def action_dismiss(self) -> None:  # type: ignore[override]

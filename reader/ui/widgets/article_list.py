@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.events import Click
 from textual.message import Message
@@ -22,6 +21,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.core.models import Article
+from reader.ui.bindings import ARTICLE_LIST, bindings
 from reader.ui.outside import clean
 from reader.ui.widgets.lines import by_class, look, set_height
 
@@ -45,8 +45,11 @@ def age(seconds: float) -> str:
     return "now"
 
 
-class ArticleList(ScrollView, can_focus=True):
-    """Newest first; the cursor follows the story, not the row, when new stories arrive."""
+class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
+    """Newest first; the cursor follows the story, not the row, when new stories arrive.
+
+    None of a scroll view's keys: the arrows and home/end are the app's (they move the cursor,
+    where a scroll view's would only scroll), and this list adds paging."""
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
@@ -58,23 +61,10 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--badge-starred",
         "article-list--badge-unread",
     }
-    # The arrows and home/end move the cursor; as a scroll view's keys they would only scroll.
-    BINDINGS = [
-        Binding("up", "move(-1)", "Up", show=False),
-        Binding("down", "move(1)", "Down", show=False),
-        Binding("home", "edge(0)", "First story", show=False),
-        Binding("end", "edge(1)", "Last story", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="list.page_down"),
-    ]
+    BINDINGS = bindings(ARTICLE_LIST)
 
     # repaint=False: a move redraws the two lines involved (watch_cursor), not the whole list.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-
-    class Highlighted(Message):
-        def __init__(self, article: Article | None) -> None:
-            super().__init__()
-            self.article = article
 
     class Selected(Message):
         def __init__(self, article: Article) -> None:
@@ -146,12 +136,6 @@ class ArticleList(ScrollView, can_focus=True):
         if self.rows:
             self.cursor = max(0, min(len(self.rows) - 1, index))
 
-    def action_move(self, delta: int) -> None:
-        self.move(delta)
-
-    def action_edge(self, bottom: int) -> None:
-        self.move_to(len(self.rows) - 1 if bottom else 0)
-
     def action_page(self, direction: int) -> None:
         self.move(direction * max(1, self.size.height - 1))
 
@@ -167,7 +151,6 @@ class ArticleList(ScrollView, can_focus=True):
         self.refresh_line(old)  # virtual line numbers: ScrollView subtracts the scroll offset
         self.refresh_line(new)
         self._maybe_need_more(new)
-        self.post_message(self.Highlighted(self.current))
 
     def _maybe_need_more(self, index: int) -> None:
         if self.has_more and not self._asked_more and index >= len(self.rows) - PREFETCH:

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from reader.core.models import Feed
 from reader.ui.outside import outside
+from reader.ui.view import View
 
 VIEWS = (
     ("all", "All"),
@@ -31,7 +32,7 @@ def _line(text: str, count: int | None = None, error: bool = False) -> Content:
 
 
 class FeedList(OptionList):
-    """Option ids: "all", "unread", "starred", "updated" or "feed:<id>"."""
+    """Option ids: those of reader.ui.view.View."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -58,7 +59,7 @@ class FeedList(OptionList):
             options.append(
                 Option(
                     _line(feed.title, feed.unread, bool(feed.error)),
-                    id=f"feed:{feed.id}",
+                    id=View.of_feed(feed.id).option_id,
                 )
             )
         self.set_options(options)
@@ -80,17 +81,12 @@ class FeedList(OptionList):
         elif time.monotonic() - self._first_count < 2:
             self._count_timer.reset()  # the reader is still going through stories
 
-    @property
-    def counts_pending(self) -> bool:
-        """Some unread count changed and is not shown yet."""
-        return bool(self._recount)
-
     def _show_counts(self) -> None:
         self._count_timer = None
         for feed_id in self._recount:
             if (feed := self.feeds.get(feed_id)) is not None:
                 line = _line(feed.title, feed.unread, bool(feed.error))
-                self.replace_option_prompt(f"feed:{feed_id}", line)
+                self.replace_option_prompt(View.of_feed(feed_id).option_id, line)
         self._recount.clear()
         unread = sum(f.unread for f in self.feeds.values())
         self.replace_option_prompt("unread", _line(dict(VIEWS)["unread"], unread))
@@ -108,6 +104,10 @@ class FeedList(OptionList):
             self.highlighted = 0
 
     @property
+    def selected_view(self) -> View:
+        return View.parse(self.selected_id)
+
+    @property
     def selected_feed(self) -> Feed | None:
-        key = self.selected_id or ""
-        return self.feeds.get(int(key[5:])) if key.startswith("feed:") else None
+        feed_id = self.selected_view.feed_id
+        return None if feed_id is None else self.feeds.get(feed_id)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from functools import partial
 from typing import ClassVar
 
-from rich.console import Group, RenderableType
-from rich.markdown import Heading, Markdown
+from rich.console import Group, JustifyMethod, RenderableType
+from rich.markdown import Heading, Markdown, MarkdownElement
 from rich.rule import Rule
 from rich.style import Style
 from rich.text import Text
@@ -45,11 +45,16 @@ MadeOf = tuple[str | None, int, tuple[Style, ...], bool]
 
 
 class _Heading(Heading):
-    LEVEL_ALIGN: ClassVar[dict[str, str]] = {}  # every heading on the left, as in the article
+    LEVEL_ALIGN: ClassVar[
+        dict[str, JustifyMethod]
+    ] = {}  # every heading on the left, as in the article
 
 
 class _Story(Markdown):
-    elements: ClassVar[dict] = {**Markdown.elements, "heading_open": _Heading}
+    elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+        **Markdown.elements,
+        "heading_open": _Heading,
+    }
 
 
 class ReadingPane(ScrollView, can_focus=True):
@@ -105,7 +110,7 @@ class ReadingPane(ScrollView, can_focus=True):
             self.texts = {}
             self.run_worker(
                 partial(self._convert, article),
-                name="story text",
+                name="Converting the story",
                 group="convert",
                 exclusive=True,
                 thread=True,
@@ -207,7 +212,7 @@ class ReadingPane(ScrollView, can_focus=True):
         if markdown is not None:
             self.run_worker(
                 partial(self._draw_story, made_of, story, self._theme()),
-                name="story drawing",
+                name="Drawing the story",
                 group="draw",
                 thread=True,
                 exit_on_error=False,

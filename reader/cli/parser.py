@@ -1,0 +1,108 @@
+"""The subcommands, their flags and their help."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+from collections.abc import Callable
+from typing import NoReturn
+
+from reader import __version__
+from reader.cli.output import clean
+
+# Which module of reader.cli holds each command's function, cmd_<command>. A command imports
+# only its own module: `newsroom refresh` never loads the story commands or the TUI's.
+MODULES = {
+    **dict.fromkeys(("add", "import", "export", "refresh", "feeds"), "feeds"),
+    **dict.fromkeys(("articles", "search", "show", "history", "diff", "mark"), "articles"),
+    "watch": "watch",
+    **dict.fromkeys(("tui", "demo"), "tui"),
+}
+
+
+def command_function(name: str) -> Callable[..., int]:
+    """The function that runs the command ``name``."""
+    module = importlib.import_module(f"reader.cli.{MODULES[name]}")
+    function: Callable[..., int] = getattr(module, f"cmd_{name}")
+    return function
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with our one error line (cleaned: it may quote the user's input) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"newsroom: error: {clean(message)} (see {self.prog} --help)\n")
+
+
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {value}")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="newsroom", description="A terminal newsroom reader.")
+    parser.add_argument("--version", action="version", version=f"newsroom {__version__}")
+    parser.add_argument("--home", metavar="DIR", help="folder for config.toml and newsroom.db")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help)
+
+    def json_flag(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print one JSON document")
+
+    p = command("add", "subscribe to a feed, or to the feed a site announces")
+    p.add_argument("url")
+    p.add_argument("--folder", metavar="F")
+    p = command("import", "import an OPML file or a newsboat urls file")
+    p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
+    p = command("export", "print the subscriptions")
+    p.add_argument("--format", choices=("opml", "json"), default="opml")
+    p.add_argument(
+        "--with-credentials",
+        action="store_true",
+        help="keep user names and passwords in feed URLs (left out by default)",
+    )
+    json_flag(command("refresh", "fetch every feed now"))
+    json_flag(command("feeds", "list subscriptions"))
+    p = command("articles", "list stories, newest first")
+    p.add_argument("--feed", type=int, metavar="ID")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--starred", action="store_true")
+    p.add_argument("--updated", action="store_true", help="stories changed after first seen")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N")
+    json_flag(p)
+    p = command("show", "print a story's text")
+    p.add_argument("id", type=int, metavar="ID")
+    json_flag(p)
+    p = command("search", "full-text search, best match first")
+    p.add_argument("query", metavar="QUERY")
+    p.add_argument("--limit", type=_positive, default=50, metavar="N")
+    json_flag(p)
+    p = command("watch", "watch stories for changes (a daemon without --once)")
+    p.add_argument("--once", action="store_true", help="one pass, then exit")
+    p.add_argument("--all", action="store_true", help="check every story in its window now")
+    json_flag(p)
+    p = command("history", "a story's stored versions, oldest first")
+    p.add_argument("id", type=int, metavar="ID")
+    json_flag(p)
+    p = command("diff", "what changed in a story (default: previous vs latest)")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--from", dest="from_", type=_positive, metavar="N")
+    p.add_argument("--to", type=_positive, metavar="M")
+    json_flag(p)
+    p = command("mark", "mark a story read, unread, starred or unstarred")
+    p.add_argument("id", type=int, metavar="ID")
+    group = p.add_mutually_exclusive_group()
+    for flag in ("--read", "--unread", "--star", "--unstar"):
+        group.add_argument(flag, action="store_true")
+    command("tui", "the terminal UI (the default)")
+    p = command("demo", "try newsroom on the embedded demo newsroom")
+    p.add_argument("--serve", action="store_true", help="only serve the demo newsroom")
+    p.add_argument("--port", type=int, default=8765, help="port for --serve (default 8765)")
+    return parser

@@ -1,0 +1,29 @@
+"""SQLite storage: one file shared by the TUI and the `watch` daemon.
+
+One class, `Store`, put together from a part per table group over a shared base:
+
+- base.py: connections, transactions, errors, migration (WAL, foreign keys, BEGIN IMMEDIATE)
+- schema.py: the schema as numbered steps in `PRAGMA user_version`
+- rows.py: the columns each query selects and the records built from them
+- feeds.py: subscriptions, and storing a fetched feed in one transaction
+- articles.py: story lists (keyset pagination), reading state, the watcher's schedule
+- versions.py: the versions of each story, from its feed and its page
+- search.py: the full-text index, brought up to date in batches after writes
+
+The store keeps what it is told: whether a story changed is decided by reader.core.changes.
+"""
+
+from __future__ import annotations
+
+from reader.core.store.articles import ArticlesMixin, page_key
+from reader.core.store.base import StoreError
+from reader.core.store.feeds import FeedJudge, FeedsMixin
+from reader.core.store.search import SearchMixin
+from reader.core.store.versions import VersionsMixin
+
+__all__ = ["FeedJudge", "Store", "StoreError", "page_key"]
+
+
+class Store(FeedsMixin, ArticlesMixin, VersionsMixin, SearchMixin):
+    """The newsroom database. Safe to share between threads: each thread gets its own
+    connection, and SQLite's locking (WAL + busy timeout) serialises writers."""

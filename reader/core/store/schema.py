@@ -1,0 +1,93 @@
+"""The database schema as numbered steps: `PRAGMA user_version` says how many are applied.
+
+A step is applied once, in one transaction, on every database older than it (see
+StoreBase._migrate). Released steps are never edited: a change to the schema is a new step at the
+end, and tests/data/db/release1.sql keeps a database of the first release to upgrade from.
+"""
+
+from __future__ import annotations
+
+# Each step is a tuple of statements applied in one transaction; never edit a released step.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 1: the first release: feeds, stories, their versions and the search index.
+    (
+        """CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            user_title TEXT,
+            folder TEXT,
+            site_url TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            body_hash TEXT,
+            ttl_seconds INTEGER,
+            added_at INTEGER NOT NULL,
+            checked_at INTEGER,
+            next_check_at INTEGER,
+            error TEXT,
+            error_count INTEGER NOT NULL DEFAULT 0,
+            error_at INTEGER
+        )""",
+        """CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            url TEXT,
+            title TEXT NOT NULL DEFAULT '',
+            author TEXT,
+            published INTEGER NOT NULL,
+            updated INTEGER,
+            summary TEXT NOT NULL DEFAULT '',
+            content TEXT,
+            feed_hash TEXT NOT NULL,
+            first_seen INTEGER NOT NULL,
+            read INTEGER NOT NULL DEFAULT 0,
+            starred INTEGER NOT NULL DEFAULT 0,
+            changed_at INTEGER,
+            change_kind TEXT,
+            read_version INTEGER,
+            version_count INTEGER NOT NULL DEFAULT 1,
+            search_dirty INTEGER NOT NULL DEFAULT 1,
+            UNIQUE (feed_id, guid)
+        )""",
+        "CREATE INDEX articles_by_time ON articles (published, id)",
+        "CREATE INDEX articles_by_feed_time ON articles (feed_id, published, id)",
+        "CREATE INDEX articles_unread ON articles (feed_id) WHERE read = 0",
+        "CREATE INDEX articles_starred ON articles (published, id) WHERE starred = 1",
+        "CREATE INDEX articles_changed ON articles (changed_at, id) WHERE changed_at IS NOT NULL",
+        "CREATE INDEX articles_search_dirty ON articles (id) WHERE search_dirty = 1",
+        """CREATE TABLE versions (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            seen_at INTEGER NOT NULL,
+            source TEXT NOT NULL CHECK (source IN ('feed', 'page')),
+            kind TEXT,
+            title TEXT NOT NULL,
+            byline TEXT,
+            text TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            loose_hash TEXT NOT NULL,
+            extractor TEXT,
+            etag TEXT,
+            last_modified TEXT,
+            UNIQUE (article_id, seq)
+        )""",
+        """CREATE VIRTUAL TABLE articles_fts USING fts5 (
+            title, summary, body, tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+    ),
+    # 2: the Markdown of extracted page versions, for the reading pane.
+    ("ALTER TABLE versions ADD COLUMN markdown TEXT",),
+    # 3: the story watcher's schedule, and stories whose page has gone.
+    (
+        "ALTER TABLE articles ADD COLUMN watch_next_at INTEGER",
+        "ALTER TABLE articles ADD COLUMN removed_at INTEGER",
+        "CREATE INDEX articles_watch ON articles (watch_next_at)",
+    ),
+    # 4: the canonical URL a page declares, compared by the watcher.
+    ("ALTER TABLE versions ADD COLUMN canonical_url TEXT",),
+    # 5: a feed's own User-Agent, for sites that answer only some clients.
+    ("ALTER TABLE feeds ADD COLUMN user_agent TEXT",),
+)

@@ -1,0 +1,63 @@
+"""What every group of actions works with: the core's services (the newsroom) and settings, the
+three panes, the status line and toasts. NewsroomApp (app.py) sets the services up."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.content import Content
+from textual.notifications import SeverityLevel
+from textual.widgets import Static
+
+from reader.config import Config
+from reader.core.newsroom import Newsroom
+from reader.core.store import Store
+from reader.ui.outside import clean
+from reader.ui.widgets.article_list import ArticleList
+from reader.ui.widgets.feed_list import FeedList
+from reader.ui.widgets.reading_pane import ReadingPane
+
+NARROW = 110  # below this many columns the reading pane replaces the lists
+
+
+class Base(App[None]):
+    config: Config
+    store: Store
+    newsroom: Newsroom  # the core's services: network work, extraction
+    watch_everything: bool  # the demo's stories change within minutes: ignore the schedule
+    reading = False  # a story is open in the reading pane
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def feeds(self) -> FeedList:
+        return self.query_one(FeedList)
+
+    @property
+    def reader(self) -> ReadingPane:
+        return self.query_one(ReadingPane)
+
+    def fit_layout(self, width: int) -> None:
+        # "-reading" only where it changes the layout: a class change restyles every widget on
+        # screen (the open story's too), which made opening and closing stories slow.
+        self.screen.set_class(width < NARROW, "-narrow")
+        self.screen.set_class(width < NARROW and self.reading, "-reading")
+
+    def status(self, content: Content, error: bool = False) -> None:
+        """Show one line in the status bar. Its size is fixed (app.tcss), so a new text only
+        repaints it; laying the screen out again cost 20-40 ms of a key press's time."""
+        status = self.query_one("#status", Static)
+        status.set_class(error, "-error")
+        status.update(content, layout=False)
+
+    def toast(
+        self,
+        message: str,
+        *,
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        """Every toast goes through here: outside parts cleaned, never read as markup. Safe to
+        call from a worker thread (notify() only posts a message)."""
+        self.notify(clean(message), severity=severity, timeout=timeout, markup=False)

@@ -1,0 +1,208 @@
+"""What the keys do to the subscriptions: refresh (in a child process, with a progress line),
+subscribe, mark a feed read and undo it, import and export, and the story watcher's passes."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import work
+
+from reader.core.models import Feed, RefreshResult, RefreshStatus
+from reader.ui.actions.base import Base
+from reader.ui.messages import (
+    FeedMarkedRead,
+    RefreshFinished,
+    RefreshProgress,
+    Reload,
+    WatchFinished,
+)
+from reader.ui.outside import outside
+from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+
+
+class Subscriptions(Base):
+    refreshing = False  # a refresh is running (benchmarks wait on it)
+    undo_ids: tuple[int, ...] = ()  # the stories the last mark-feed-read marked
+    _progress_shown = 0.0
+
+    # -- refresh ----------------------------------------------------------------------------
+
+    def action_refresh_feed(self) -> None:
+        feed = self.feeds.selected_feed
+        self.refresh_feeds([feed] if feed else None)
+
+    def action_refresh_all(self) -> None:
+        self.refresh_feeds(None)
+
+    @work(
+        thread=True, exclusive=True, group="refresh", exit_on_error=False, name="Refreshing feeds"
+    )
+    def refresh_feeds(self, feeds: list[Feed] | None) -> None:
+        targets = feeds if feeds is not None else self.store.feeds(unread=False)
+        if not targets:
+            return
+        done = 0
+        failures: list[str] = []
+
+        def progress(result: RefreshResult) -> None:
+            nonlocal done
+            done += 1
+            if result.status is RefreshStatus.FAILED:
+                failures.append(result.url)
+            self.post_message(RefreshProgress(done, len(targets)))
+
+        self.post_message(RefreshProgress(0, len(targets)))
+        summary = self.newsroom.refresh_in_child(targets, on_result=progress)
+        self.post_message(RefreshFinished(summary, failures))
+
+    def on_refresh_progress(self, message: RefreshProgress) -> None:
+        self.refreshing = True
+        # A few updates a second: a big refresh sends dozens a second, each worth a repaint.
+        now = time.monotonic()
+        if 0 < message.done < message.total and now - self._progress_shown < 0.25:
+            return
+        self._progress_shown = now
+        self.status(outside(f"Refreshing feeds {message.done}/{message.total}…"))
+
+    def on_refresh_finished(self, message: RefreshFinished) -> None:
+        self.refreshing = False
+        summary = message.summary
+        self.status(
+            outside(
+                f"Refreshed {summary.feeds} feeds: {summary.new} new, {summary.updated} changed,"
+                f" {summary.failed} failed"
+            )
+        )
+        if summary.new or summary.updated:
+            self.toast(f"{summary.new} new stories, {summary.updated} changed", timeout=4)
+        if message.failures:
+            self.toast(
+                f"{len(message.failures)} feed(s) failed; select a feed marked ! for the error",
+                severity="warning",
+            )
+        self.post_message(Reload())
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def action_add_feed(self) -> None:
+        def added(url: str | None) -> None:
+            if url:
+                self.add_feed(url)
+
+        self.push_screen(InputDialog("Subscribe to a feed or a site", "https://…"), added)
+
+    @work(thread=True, group="add", exit_on_error=False, name="Adding the feed")
+    def add_feed(self, url: str) -> None:
+        from reader.core.subscribe import SubscribeError
+
+        self.toast(f"Looking for a feed at {url}…", timeout=2)
+        try:
+            feed, created, stored = self.newsroom.add_feed(url)
+        except (SubscribeError, ValueError) as exc:
+            self.toast(str(exc), severity="error")
+            return
+        message = (
+            f"Subscribed to {feed.title} ({stored} stories)"
+            if created
+            else (f"Already subscribed to {feed.title}")
+        )
+        self.toast(message)
+        self.post_message(Reload())
+
+    def action_import(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.import_file(path)
+
+        self.push_screen(
+            InputDialog("Import OPML or newsboat urls file", "path/to/feeds.opml"), chosen
+        )
+
+    @work(thread=True, group="import", exit_on_error=False, name="Importing subscriptions")
+    def import_file(self, path: str) -> None:
+        try:
+            data = Path(path).expanduser().read_bytes()
+            added, skipped, _ = self.newsroom.import_subscriptions(data)
+        except (OSError, ValueError) as exc:
+            self.toast(f"Cannot import {path}: {exc}", severity="error")
+            return
+        self.toast(f"Imported {added} feeds ({skipped} already there)")
+        self.post_message(Reload(articles=False))
+        if added:
+            self.refresh_feeds(None)
+
+    def action_export(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export_file(path)
+
+        default = str(Path.home() / "newsroom.opml")
+        self.push_screen(InputDialog("Export subscriptions to", value=default), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False, name="Exporting subscriptions")
+    def export_file(self, path: str) -> None:
+        try:
+            Path(path).expanduser().write_text(self.newsroom.export_subscriptions())
+        except OSError as exc:
+            self.toast(f"Cannot write {path}: {exc.strerror}", severity="error")
+            return
+        self.toast(f"Exported subscriptions to {path}")
+
+    # -- reading state of a whole feed ------------------------------------------------------
+
+    def action_mark_feed_read(self) -> None:
+        feed = self.feeds.selected_feed
+        if feed is None:
+            self.toast("Select a feed first (tab to the feeds pane)", severity="warning")
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.mark_feed_read(feed)
+
+        self.push_screen(ConfirmDialog(f"Mark every story of {feed.title} read?"), confirmed)
+
+    @work(thread=True, group="marks", exit_on_error=False, name="Marking the feed read")
+    def mark_feed_read(self, feed: Feed) -> None:
+        self.post_message(FeedMarkedRead(self.store.mark_feed_read(feed.id)))
+
+    def on_feed_marked_read(self, message: FeedMarkedRead) -> None:
+        self.undo_ids = tuple(message.article_ids)
+        self.toast(f"Marked {len(self.undo_ids)} stories read (ctrl+z undoes)")
+        self.post_message(Reload())
+
+    def action_undo(self) -> None:
+        if not self.undo_ids:
+            self.toast("Nothing to undo")
+            return
+        ids, self.undo_ids = self.undo_ids, ()
+        self.mark_unread(ids)
+
+    @work(thread=True, group="marks", exit_on_error=False, name="Undoing mark-feed-read")
+    def mark_unread(self, ids: tuple[int, ...]) -> None:
+        self.store.mark_unread(ids)
+        self.toast(f"Marked {len(ids)} stories unread again")
+        self.post_message(Reload())
+
+    # -- the story watcher ------------------------------------------------------------------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        group="watch",
+        exit_on_error=False,
+        name="Checking stories for changes",
+    )
+    def watch_stories(self) -> None:
+        """One pass of the story watcher; the feeds' own changes come with each refresh."""
+        summary = self.newsroom.watch(everything=self.watch_everything)
+        changed = [self.store.article(i) for i in summary.changed_ids]
+        read = [a for a in changed if a is not None and a.read]
+        self.post_message(WatchFinished(summary, read))
+
+    def on_watch_finished(self, message: WatchFinished) -> None:
+        for article in message.read_and_changed[:3]:
+            self.toast(f"A story you read has changed: {article.title}", timeout=6)
+        if message.summary.changed:
+            self.post_message(Reload())
