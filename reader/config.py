@@ -61,6 +61,15 @@ class WatchConfig(NamedTuple):
     ignore: tuple[str, ...] = ()
     # The same, for one feed: {"https://example.org/feed.xml" = ["Most read: .*"]}.
     ignore_by_feed: dict[str, tuple[str, ...]] = {}
+    # After its first week a story is checked daily, until it has been quiet this many days.
+    max_age_days: int = 30
+
+
+class NotifyConfig(NamedTuple):
+    # argv run once per recorded change, the change as JSON on stdin; no shell.
+    command: tuple[str, ...] = ()
+    urls: tuple[str, ...] = ()  # Apprise URLs (mailto://, ntfy://, json://, ...)
+    terminal: bool = False  # the TUI raises a terminal notification (OSC 9 / OSC 777)
 
 
 class TuiConfig(NamedTuple):
@@ -77,6 +86,7 @@ class Config(NamedTuple):
     tui: TuiConfig = TuiConfig()
     extract: ExtractConfig = ExtractConfig()
     watch: WatchConfig = WatchConfig()
+    notify: NotifyConfig = NotifyConfig()
     # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
     keys: dict[str, str] = {}
 
@@ -97,6 +107,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "extract.memory_mib": (64, 65536),
     "watch.every_minutes": (0.1, 1440),
     "watch.schedule_scale": (0.01, 100),
+    "watch.max_age_days": (1, 3650),
 }
 
 
@@ -168,6 +179,7 @@ _SECTIONS: dict[str, type] = {
     "tui": TuiConfig,
     "extract": ExtractConfig,
     "watch": WatchConfig,
+    "notify": NotifyConfig,
 }
 
 

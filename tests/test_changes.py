@@ -19,6 +19,8 @@ from reader.core.changes import (
     classify,
     default_pair,
     feed_change,
+    is_cut,
+    is_wall,
     page_change,
     page_removed,
 )
@@ -47,8 +49,9 @@ def page(
     extractor: str = "trafilatura 2.0",
     byline: str | None = "Ada Quill",
     canonical_url: str | None = "https://example.org/lighthouse",
+    kind: str | None = None,
 ) -> PageVersion:
-    return PageVersion(seq, title, text, "", extractor, None, None, byline, canonical_url)
+    return PageVersion(seq, title, text, "", extractor, None, None, byline, canonical_url, kind)
 
 
 def check(
@@ -94,12 +97,20 @@ def test_page_kinds() -> None:
     assert check([page(2)], text=TEXT + "\n\n" + fix) == Decision(True, "correction")
     assert check([page(2)], text=TEXT + "\n\nThe board voted.") == Decision(True, "update")
     assert check([page(2)], text=TEXT.replace("Tuesday", "Monday")) == Decision(True, "edit")
+    assert check([page(2)], text=STORY[0]) == Decision(True, "cut")  # however short
+    assert check([page(2)], text=TEXT.replace(" urgent", "")) == Decision(True, "cut")
+
+
+def test_a_revert_is_news_once() -> None:
+    edited = TEXT.replace("Tuesday", "Monday")
+    assert check([page(3, text=edited), page(2)]) == Decision(True, "revert")
+    reverted = [page(4, kind="revert"), page(3, text=edited, kind="edit"), page(2)]
+    assert check(reverted, text=edited) == SAME  # a flip-flop after the revert
+    assert check(reverted) == SAME  # the current state
 
 
 def test_pages_that_are_not_news() -> None:
     edited = TEXT.replace("Tuesday", "Monday")
-    assert check([page(3, text=edited), page(2)]) == SAME  # back to a state seen before
-    assert check([page(2)], text=STORY[0]) == SAME  # much shorter: a paywall or an error page
     assert check([page(2)], text=edited, extractor="trafilatura 2.1") == BASELINE
     assert check([page(2)], byline=None) == SAME  # the extractor missed the byline once
     assert not page_removed(500) and not page_removed(None)
@@ -118,6 +129,31 @@ def test_ignore_rules() -> None:
     assert check(counted, text=TEXT + "\n\nVisitors today: 15") == Decision(True, "edit")
 
 
+def test_walls_are_not_versions() -> None:
+    walls = [
+        "Subscribe to continue reading. Already a subscriber? Sign in.",
+        "We value your privacy. Accept all cookies to continue to the site.",
+        "Page not found. The page you were looking for does not exist.",
+        STORY[0] + "\n\nSubscribe now to keep reading this story and all our journalism.",
+        "Oops.",  # hardly any text, none of it the story's
+    ]
+    for wall in walls:
+        assert check([page(2)], title="Harbour Times", text=wall) == SAME, wall
+    # A wall phrase in a story that keeps most of its text is an ordinary change.
+    quoted = TEXT + "\n\nThe board's site said: page not found."
+    assert check([page(2)], text=quoted) == Decision(True, "update")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from([*STORY, "Extra words about the pier."]), min_size=1))
+def test_a_cut_is_never_a_wall(kept: list[str]) -> None:
+    before = "\n\n".join(dict.fromkeys([*STORY, *kept]))
+    after = "\n\n".join(dict.fromkeys(kept))
+    shorter = len(after.split()) < len(before.split())
+    assert is_cut(before, after) == shorter
+    assert not is_wall(before, after)
+
+
 def test_classify() -> None:
     assert classify("T", "a\n\nb", "T", "a\n\nb\n\nc") == "update"
     assert classify("T", "a b", "T", "a c") == "edit"
@@ -132,7 +168,7 @@ def test_default_pair() -> None:
     mixed = [version(1, "feed"), version(2, "page"), version(3, "page"), version(4, "feed")]
     assert default_pair(mixed) == (1, 4)  # the latest against the previous of its source
     assert default_pair(mixed, to=3) == (2, 3)
-    assert default_pair(mixed, to=2) == (1, 2)  # nothing earlier from the page: any source
+    assert default_pair(mixed, to=2) == (2, 2)  # nothing earlier from the page: nothing to show
     assert default_pair(mixed, read=3) == (3, 4)  # from the version read
     assert default_pair(mixed, read=4) == (1, 4)  # read at the latest: nothing to start from
     assert default_pair(mixed, to=1) == (1, 1)
@@ -149,10 +185,7 @@ def test_default_pair_compares_neighbours_of_one_source(
     start, end = default_pair(versions, to=to)
     assert end == (to or len(versions)) and 1 <= start <= end
     same = [v.seq for v in versions if v.source == sources[end - 1] and v.seq < end]
-    if same:
-        assert start == max(same)
-    else:
-        assert start == max(end - 1, 1)
+    assert start == max(same, default=end)
 
 
 def test_the_cli_and_the_tui_open_the_same_diff(home: Path) -> None:

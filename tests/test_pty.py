@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.config import load_config
 from reader.core.store import Store
-from tests.server import LoopbackServer, Route
+from tests.server import LoopbackServer, Route, rss
 from tests.tui_data import hostile_store
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
@@ -215,3 +215,53 @@ def test_an_internal_error_exits_1_with_one_line_and_a_log(home: Path) -> None:
     assert b"\x1b]52" not in output
     written = log.read_text()
     assert "Traceback" in written and "RuntimeError: the help screen broke" in written
+
+
+STORY_PAGE = (
+    "<html><head><title>Harbour vote</title></head><body><article><h1>Harbour vote</h1>{}"
+    "</article></body></html>"
+)
+PARAGRAPHS = (
+    "<p>The city council voted on Monday evening to approve the harbour expansion plan after"
+    " a debate that lasted more than four hours and drew a large crowd to the chamber.</p>"
+    "<p>Supporters said the new quay would bring hundreds of jobs to the waterfront, while"
+    " residents of the old town warned about traffic and noise from the container yard.</p>"
+)
+LATER = (
+    "<p>Update: the port authority said on Tuesday that construction would start in spring"
+    " and that a public consultation on the traffic plan would open next week.</p>"
+)
+
+
+def test_a_recorded_change_raises_a_terminal_notification(
+    home: Path, server: LoopbackServer
+) -> None:
+    """With [notify] terminal = true, the TUI's watcher turns a change into OSC 9."""
+    page = {"html": STORY_PAGE.format(PARAGRAPHS)}
+    server.routes["/story"] = lambda request: Route(page["html"].encode(), content_type="text/html")
+    server.routes["/feed"] = Route(
+        rss("Desk", [{"title": "Harbour vote", "guid": "s1", "link": server.url("/story")}])
+    )
+    (home / "config.toml").write_text(
+        "[tui]\nrefresh_on_start = false\n[watch]\nevery_minutes = 0.1\n[notify]\nterminal = true\n"
+    )
+    for argv in (["add", server.url("/feed")], ["show", "1"]):  # show: the page's baseline
+        subprocess.run([NEWSROOM, "--home", str(home), *argv], check=True, capture_output=True)
+    page["html"] = STORY_PAGE.format(PARAGRAPHS + LATER)
+    store = Store(load_config(home).db_path)
+    store.schedule_watches([(1, 0)])  # due now
+    store.close()
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, 120, 30)
+    os.close(follower)
+    try:
+        output = read_until(leader, b"\x1b]9;", 30)
+        output += read_for(leader, 0.5)
+        os.write(leader, b"q")
+        output += read_for(leader, 2)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+    assert b"\x1b]9;newsroom: update: Harbour vote\x07" in output

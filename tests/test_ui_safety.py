@@ -106,7 +106,12 @@ def _problems(path: Path) -> list[str]:
     problems = []
     for node in ast.walk(tree):
         where = f"{shown}:{getattr(node, 'lineno', 0)}"
-        if isinstance(node, ast.Attribute) and node.attr == "notify":
+        # App.notify (self.notify, app.notify, self.app.notify), not the [notify] settings.
+        owner = node.value if isinstance(node, ast.Attribute) else None
+        app_like = isinstance(owner, ast.Name) or (
+            isinstance(owner, ast.Attribute) and owner.attr == "app"
+        )
+        if isinstance(node, ast.Attribute) and node.attr == "notify" and app_like:
             call = parents.get(node)
             ok = isinstance(call, ast.Call) and call.func is node
             ok = ok and any(

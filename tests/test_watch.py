@@ -15,10 +15,10 @@ import pytest
 from reader.config import load_config
 from reader.core.changes import classify
 from reader.core.diff import diff_texts
-from reader.core.extract import Extractor
+from reader.core.extract import Extraction, Extractor
 from reader.core.refresh import refresh_all
 from reader.core.store import Store
-from reader.core.watch import Watcher, interval
+from reader.core.watch import DAY, Watcher, interval
 from tests.server import LoopbackServer, Route, rss
 
 NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
@@ -143,15 +143,18 @@ def test_only_a_relative_timestamp_is_not_news(watch, newsroom: Newsroom) -> Non
 
 
 def test_flip_flop_alerts_once(watch, newsroom: Newsroom) -> None:
+    """The change, then the revert to the first headline; then flip-flops record nothing."""
     changes = []
     for title in (
         "Version B of the headline",
         "Lighthouse future in doubt",
         "Version B of the headline",
+        "Lighthouse future in doubt",
     ):
         newsroom.set_page(title, BASE_PARAGRAPHS)
         changes.append(watch().changed)
-    assert changes == [1, 0, 0]
+    assert changes == [1, 1, 0, 0]
+    assert story(watch).change_kind == "revert"
 
 
 def test_removed_once(watch, newsroom: Newsroom) -> None:
@@ -221,7 +224,10 @@ def test_schedule() -> None:
     assert interval(60, False) == 15 * 60
     assert interval(5 * 3600, False) == 3600
     assert interval(3 * 86400, False) == 6 * 3600
-    assert interval(8 * 86400, False) is None
+    assert interval(8 * 86400, False) == 86400  # the long tail: daily
+    assert interval(29 * 86400, False) == 86400
+    assert interval(30 * 86400, False) is None  # [watch] max_age_days
+    assert interval(45 * 86400, False, max_age_days=60) == 86400
     assert interval(8 * 86400, True) == 3 * 3600  # developing stories: longer and more often
 
 
@@ -289,7 +295,8 @@ def test_bad_ignore_rule_is_a_config_error(home: Path) -> None:
 def test_schedule_scale() -> None:
     assert interval(60, False, scale=2) == 30 * 60
     assert interval(10 * 86400, False, scale=2) == 12 * 3600
-    assert interval(15 * 86400, False, scale=2) is None
+    assert interval(15 * 86400, False, scale=2) == 2 * 86400
+    assert interval(31 * 86400, False, scale=2) is None
 
 
 def test_a_new_byline_is_a_change(watch, newsroom: Newsroom) -> None:
@@ -353,4 +360,127 @@ def test_a_slow_refresh_does_not_hold_up_the_daemons_story_checks(
     try:
         assert store.feed_by_url(server.url("/slow.xml")).error.startswith("skipped:")
     finally:
+        store.close()
+
+
+def cli(home: Path, *args: str) -> object:
+    """Run a newsroom command in this process; its JSON output."""
+    import contextlib
+    import io
+
+    from reader.cli import run
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["--home", str(home), *args]) == 0
+    return json.loads(out.getvalue())
+
+
+def gmt(seconds_ago: float) -> str:
+    return time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() - seconds_ago))
+
+
+def test_new_stories_get_their_baseline_without_all(home: Path, newsroom: Newsroom) -> None:
+    """Every story without a page version is due at once, newest first, even one three weeks
+    old (checks used to stop after a week, and so did baselines)."""
+    server = newsroom.server
+    server.routes["/old"] = Route(page("Old pier", BASE_PARAGRAPHS), content_type="text/html")
+    items = [
+        {"title": "Old pier", "guid": "old", "link": server.url("/old"), "pubDate": gmt(21 * DAY)},
+        {"title": "Lighthouse", "guid": "s1", "link": server.url("/story"), "pubDate": gmt(60)},
+    ]
+    server.routes["/feed.xml"] = Route(rss("Harbour Times", items))
+    subprocess.run(
+        [NEWSROOM, "--home", str(home), "add", server.url("/feed.xml")],
+        check=True,
+        capture_output=True,
+    )
+    store = Store(load_config(home).db_path)
+    try:
+        now = int(time.time())
+        due = store.watch_due(now=now, since=now - 30 * DAY, everything=False)
+        assert [a.title for a in due] == ["Lighthouse", "Old pier"]
+    finally:
+        store.close()
+    first = cli(home, "watch", "--once", "--json")
+    assert (first["checked"], first["changed"], first["failed"]) == (2, 0, 0)
+    for article in due:
+        assert len(cli(home, "history", str(article.id), "--json")) == 2  # feed, then page
+    assert cli(home, "watch", "--once", "--json")["checked"] == 0  # not due again yet
+
+
+@pytest.fixture
+def subscribed(home: Path, newsroom: Newsroom) -> int:
+    """The story subscribed to through the CLI, with its baseline taken; its id."""
+    subprocess.run(
+        [NEWSROOM, "--home", str(home), "add", newsroom.server.url("/feed.xml")],
+        check=True,
+        capture_output=True,
+    )
+    assert cli(home, "watch", "--once", "--json")["checked"] == 1
+    [article] = cli(home, "articles", "--json")
+    return article["id"]
+
+
+def test_a_revert_is_recorded_once_then_flip_flops_are_not(
+    home: Path, newsroom: Newsroom, subscribed: int
+) -> None:
+    changed = []
+    for title in ("Lighthouse saved", "Lighthouse future in doubt") * 2:
+        newsroom.set_page(title, BASE_PARAGRAPHS)
+        changed.append(cli(home, "watch", "--once", "--all", "--json")["changed"])
+    assert changed == [1, 1, 0, 0]
+    kinds = [v["kind"] for v in cli(home, "history", str(subscribed), "--json")]
+    assert kinds == [None, None, "headline", "revert"]
+
+
+def test_a_cut_is_recorded_as_a_cut(home: Path, newsroom: Newsroom, subscribed: int) -> None:
+    newsroom.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS[:1])  # a third of the words
+    assert cli(home, "watch", "--once", "--all", "--json")["changed"] == 1
+    assert cli(home, "history", str(subscribed), "--json")[-1]["kind"] == "cut"
+
+
+def test_a_paywall_page_is_not_a_version(home: Path, newsroom: Newsroom, subscribed: int) -> None:
+    wall = [BASE_PARAGRAPHS[0], "Subscribe to continue reading. Already a subscriber? Sign in."]
+    newsroom.set_page("Lighthouse future in doubt", wall)
+    summary = cli(home, "watch", "--once", "--all", "--json")
+    assert (summary["changed"], summary["unchanged"]) == (0, 1)
+    assert len(cli(home, "history", str(subscribed), "--json")) == 2
+
+
+def test_an_unchanged_story_has_an_empty_diff(
+    home: Path, newsroom: Newsroom, subscribed: int
+) -> None:
+    diff = cli(home, "diff", str(subscribed), "--json")
+    assert (diff["added"], diff["removed"]) == ([], [])
+
+
+class CountingExtractor(Extractor):
+    """The real extractor, counting the pages it is given."""
+
+    calls = 0
+
+    def extract(self, html: bytes, url: str) -> Extraction:
+        self.calls += 1
+        return super().extract(html, url)
+
+
+def test_the_same_bytes_are_not_extracted_again(home: Path, newsroom: Newsroom) -> None:
+    """A server without validators sends the whole page every time: the same bytes as the last
+    version need no extraction; other bytes do."""
+    config = load_config(home)
+    store = Store(config.db_path)
+    extractor = CountingExtractor()
+    try:
+        store.add_feed(newsroom.server.url("/feed.xml"))
+        refresh_all(store, config)
+        body = page("Lighthouse future in doubt", BASE_PARAGRAPHS)
+        newsroom.server.routes["/story"] = Route(body, content_type="text/html", validators=False)
+        watcher = Watcher(store, config, extractor)
+        assert watcher.run(everything=True).checked == 1
+        assert (watcher.run(everything=True).unchanged, extractor.calls) == (1, 1)
+        newsroom.set_page("Lighthouse future in doubt", BASE_PARAGRAPHS, stamp="Updated 2 min ago")
+        assert (watcher.run(everything=True).changed, extractor.calls) == (0, 2)
+    finally:
+        extractor.close()
         store.close()

@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import argparse
+import time
+from typing import TYPE_CHECKING
 
-from reader.cli.output import print_json
-from reader.config import Config
+from reader.cli.output import clean, iso, print_json
+from reader.config import Config, ConfigError
 from reader.core.store import Store
+
+if TYPE_CHECKING:
+    from reader.core.watch import WatchSummary
+
+
+def print_changes(summary: WatchSummary) -> None:
+    """The daemon's line per change: when, kind, story id, headline."""
+    now = iso(int(time.time()))
+    for change in summary.changes:
+        print(f"{now}  {change.kind:<10} {change.id:>6}  {clean(change.title)}", flush=True)
 
 
 def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.newsroom import Newsroom
+    from reader.core.notify import missing_apprise
     from reader.core.watch import watch_daemon
 
+    problem = missing_apprise(config)
+    if problem:
+        raise ConfigError(f"{config.config_path}: {problem}")
     with Newsroom(store, config) as newsroom:
         if not args.once:
-            watch_daemon(newsroom, everything=args.all)
+            feeds = len(store.feeds(unread=False))
+            print(f"{iso(int(time.time()))}  watching the stories of {feeds} feeds", flush=True)
+            watch_daemon(newsroom, everything=args.all, on_pass=print_changes)
         summary = newsroom.watch(everything=args.all)
     if args.json:
         print_json(
@@ -25,6 +43,8 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "unchanged": summary.unchanged,
                 "not_modified": summary.not_modified,
                 "failed": summary.failed,
+                "changes": [change._asdict() for change in summary.changes],
+                "failures": [failure._asdict() for failure in summary.failures],
             }
         )
     else:
@@ -33,4 +53,6 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
             f" {summary.unchanged} unchanged, {summary.not_modified} not modified,"
             f" {summary.failed} failed"
         )
+        for failure in summary.failures:
+            print(f"  story {failure.id} failed: {clean(failure.error)}")
     return 0

@@ -17,7 +17,6 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
-from typing import Any
 
 from reader.config import ExtractConfig
 from reader.core.children import follow_parent
@@ -53,50 +52,48 @@ def _without_title(markdown: str, title: str | None) -> str:
     return markdown
 
 
-def _front_matter(output: str) -> tuple[dict[str, str], str]:
-    """Split trafilatura's "---" metadata header from the text that follows it."""
-    if not output.startswith("---\n") or "\n---\n" not in output:
-        return {}, output
-    header, body = output[4:].split("\n---\n", 1)
-    fields = {}
-    for line in header.splitlines():
-        key, _, value = line.partition(": ")
-        fields[key.strip()] = value.strip().strip('"')
-    return fields, body
-
-
 def extract_page(html: bytes, url: str) -> Extraction:
     """Extract in this process (the worker side; call Extractor.extract from elsewhere).
 
-    Two passes over the same page with the same fixed options: plain text (trafilatura's best
-    output for comparing and searching, measured in bench/extraction.py) with the metadata, and
-    Markdown with links for reading.
+    One pass with fixed options: trafilatura reads the page once, keeping links and emphasis,
+    and both outputs are written from that one tree: Markdown for reading, and plain paragraphs
+    (links and emphasis unwrapped) for comparing and searching. The extractor name says so:
+    versions stored by the older two-pass extraction are followed by a silent new baseline.
     """
     import trafilatura
+    from lxml import etree
+    from trafilatura.settings import Document
+    from trafilatura.xml import xmltotxt
 
-    options: dict[str, Any] = {
-        "include_comments": False,
-        "include_tables": True,
-        "deduplicate": False,
-    }
-    plain = trafilatura.extract(html, url=url, with_metadata=True, **options)
-    meta, text = _front_matter(plain or "")
+    document = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        include_links=True,
+        include_formatting=True,
+        output_format="markdown",
+    )
+    if not isinstance(document, Document) or document.body is None:
+        raise ExtractionError("no article text found on the page")
+    markdown = xmltotxt(document.body, True)  # works on a copy of the tree
+    etree.strip_tags(document.body, "ref", "hi")
+    text = xmltotxt(document.body, False)
     if not text.strip():
         raise ExtractionError("no article text found on the page")
-    markdown = trafilatura.extract(
-        html, url=url, output_format="markdown", include_links=True, **options
-    )
-    title = meta.get("title") or None
+    title = document.title or None
     return Extraction(
         markdown=_without_title((markdown or text).strip(), title),
         text=_tidy(text),
         title=title,
-        author=meta.get("author") or None,
-        date=meta.get("date") or None,
-        sitename=meta.get("sitename") or None,
-        image=meta.get("image") or None,
-        canonical_url=meta.get("url") or None,
-        extractor=f"trafilatura {trafilatura.__version__}",
+        author=document.author or None,
+        date=document.date or None,
+        sitename=document.sitename or None,
+        image=document.image or None,
+        canonical_url=document.url or None,
+        extractor=f"trafilatura {trafilatura.__version__} (one pass)",
     )
 
 

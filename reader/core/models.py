@@ -143,6 +143,8 @@ class PageVersion(NamedTuple):
     last_modified: str | None
     byline: str | None
     canonical_url: str | None
+    kind: str | None = None  # the change it records; None for a first look or a new baseline
+    body_hash: str | None = None  # of the exact bytes served: the same bytes need no extraction
 
 
 class PageText(NamedTuple):

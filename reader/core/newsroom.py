@@ -101,11 +101,17 @@ class Newsroom:
         return refresh_in_child(self.config, feeds, on_result)
 
     def watch(self, *, everything: bool = False) -> WatchSummary:
-        """One watch pass over the stories due a check (``everything``: all in their window)."""
+        """One watch pass over the stories due a check (``everything``: all in their window),
+        then the [notify] command and URLs told of what changed."""
         from reader.core.watch import Watcher
 
         watcher = Watcher(self.store, self.config, self._extraction())
-        return self._run(watcher.check(everything=everything))
+        summary = self._run(watcher.check(everything=everything))
+        if summary.changes:
+            from reader.core.notify import notify_changes
+
+            notify_changes(self.store, self.config, summary.changes)
+        return summary
 
     def full_text(self, article: Article) -> FullText:
         """The best text for ``article``: the cached extraction, else its page fetched and

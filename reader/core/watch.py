@@ -1,22 +1,27 @@
 """The story update watcher: re-check recent stories' pages and store every real change.
 
-Schedule by time since the story last changed (news changes most in its first hours): every 15
-minutes for 3 hours, hourly to a day, every 6 hours to a week, then stop; a change starts the
-clock again. Stories that say more is coming are checked twice as often and twice as long.
+A story is due the moment it is first seen: its first check is the baseline every later change is
+measured against. Then by time since the story last changed (news changes most in its first
+hours): every 15 minutes for 3 hours, hourly to a day, every 6 hours to a week, then daily until
+it has been quiet for [watch] max_age_days; a change starts the clock again. Stories that say more
+is coming are checked twice as often, and the first week lasts two.
 
-A check is a conditional GET of the page (304 costs nothing), then extraction, then the page
-tier's rules in reader.core.changes decide what is stored and flagged. An HTTP error is never a
+A check is a conditional GET of the page (304 costs nothing), then extraction unless the bytes
+are the very ones last stored (many sites send no validators), then the page tier's rules in
+reader.core.changes decide what is stored and flagged. An HTTP error is never a
 change; a page that turns 404/410 is recorded once as "removed".
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from reader.config import Config
 from reader.core.changes import page_change, page_removed
@@ -40,6 +45,22 @@ DEVELOPING = re.compile(
 )
 
 
+class WatchChange(NamedTuple):
+    """A change one pass recorded: the story, its kind and the version that records it."""
+
+    id: int
+    kind: str
+    version: int
+    title: str
+
+
+class WatchFailure(NamedTuple):
+    """A story one pass could not check, and why (one line for people)."""
+
+    id: int
+    error: str
+
+
 @dataclass(frozen=True, slots=True)
 class WatchSummary:
     checked: int = 0
@@ -48,18 +69,31 @@ class WatchSummary:
     not_modified: int = 0
     failed: int = 0
     changed_ids: tuple[int, ...] = ()
+    changes: tuple[WatchChange, ...] = ()
+    failures: tuple[WatchFailure, ...] = ()
 
 
-def interval(quiet_for: float, developing: bool, scale: float = 1.0) -> int | None:
+def interval(
+    quiet_for: float, developing: bool, scale: float = 1.0, max_age_days: float = 30
+) -> int | None:
     """Seconds until the next check of a story unchanged for ``quiet_for`` seconds; None: stop.
 
-    ``scale`` stretches (or shrinks) the whole schedule, as [watch] schedule_scale asks.
+    ``scale`` stretches (or shrinks) the whole schedule, as [watch] schedule_scale asks; the
+    daily tail after it lasts until ``max_age_days`` of quiet.
     """
     boost = 2 if developing else 1
     for until, every in SCHEDULE:
         if quiet_for < until * boost * scale:
             return int(every * scale / boost)
+    if quiet_for < max_age_days * DAY:
+        return int(DAY * scale / boost)
     return None
+
+
+def horizon(config: Config) -> int:
+    """How long after its last change a story can still be due a check, in seconds."""
+    settings = config.watch
+    return int(max(2 * SCHEDULE[-1][0] * settings.schedule_scale, settings.max_age_days * DAY))
 
 
 class Watcher:
@@ -69,9 +103,11 @@ class Watcher:
         self.store = store
         self.config = config
         self.extractor = extractor
+        self._errors: dict[int, str] = {}  # why each story of the pass failed
 
     def _next_check(self, now: int, quiet_for: float, developing: bool) -> int | None:
-        wait = interval(quiet_for, developing, self.config.watch.schedule_scale)
+        settings = self.config.watch
+        wait = interval(quiet_for, developing, settings.schedule_scale, settings.max_age_days)
         return None if wait is None else now + int(wait * random.uniform(0.9, 1.1))
 
     def _ignore_rules(self, article: Article) -> list[re.Pattern[str]]:
@@ -92,15 +128,22 @@ class Watcher:
         """One pass: check the stories due (``everything``: all in their window) with a
         fetcher of its own."""
         now = int(time.time())
-        window = now - int(2 * SCHEDULE[-1][0] * self.config.watch.schedule_scale)
+        window = now - horizon(self.config)
         stories = await asyncio.to_thread(
             self.store.watch_due, now=now, since=window, everything=everything
         )
+        self._errors = {}
         results = await self._all(stories, now) if stories else []
-        pairs = zip(stories, results, strict=True)
+        pairs = list(zip(stories, results, strict=True))
         changed = tuple(article.id for article, status in pairs if status == "changed")
         if changed:
             await asyncio.to_thread(self.store.sync_search_index)
+        changes = await asyncio.to_thread(self._changes, changed)
+        failures = tuple(
+            WatchFailure(a.id, self._errors.get(a.id, "not checked"))
+            for a, status in pairs
+            if status == "failed"
+        )
         return WatchSummary(
             checked=len(results),
             changed=len(changed),
@@ -108,7 +151,19 @@ class Watcher:
             not_modified=results.count("not_modified"),
             failed=results.count("failed"),
             changed_ids=changed,
+            changes=changes,
+            failures=failures,
         )
+
+    def _changes(self, changed: Sequence[int]) -> tuple[WatchChange, ...]:
+        """The change each story's latest version records."""
+        found = []
+        for article_id in changed:
+            versions = self.store.versions(article_id)
+            if versions:
+                last = versions[-1]
+                found.append(WatchChange(article_id, last.kind or "edit", last.seq, last.title))
+        return tuple(found)
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
         feeds = {f.id: f for f in await asyncio.to_thread(self.store.feeds, unread=False)}
@@ -141,6 +196,7 @@ class Watcher:
                 user_agent=feed.user_agent if feed else None,
             )
         except FetchError as exc:
+            self._errors[article.id] = str(exc)
             if page_removed(exc.status):
                 await asyncio.to_thread(self.store.record_removed, article.id, now=now)
                 return "changed", None
@@ -148,12 +204,15 @@ class Watcher:
             return "failed", retry or self._next_check(now, now - last_change, developing)
         if response.not_modified:
             status = "not_modified"
+        elif latest is not None and latest.body_hash == body_hash(response.content):
+            status = "unchanged"  # the very bytes of the last version: nothing to extract
         else:
             try:
                 extraction = await asyncio.to_thread(
                     self.extractor.extract, response.content, without_credentials(response.url)
                 )
-            except ExtractionError:
+            except ExtractionError as exc:
+                self._errors[article.id] = f"extraction failed: {exc}"
                 extraction = None
             if extraction is not None:
                 status = await asyncio.to_thread(
@@ -195,8 +254,14 @@ class Watcher:
                 now=now,
                 kind=decision.kind,
                 canonical_url=extraction.canonical_url,
+                body_hash=body_hash(response.content),
             )
         return "unchanged" if decision.kind is None else "changed"
+
+
+def body_hash(content: bytes) -> str:
+    """The digest of a page's exact bytes, kept with the version extracted from them."""
+    return hashlib.sha256(content).hexdigest()
 
 
 def watch_once(store: Store, config: Config, *, everything: bool = False) -> WatchSummary:
@@ -207,8 +272,14 @@ def watch_once(store: Store, config: Config, *, everything: bool = False) -> Wat
         return newsroom.watch(everything=everything)
 
 
-def watch_daemon(newsroom: Newsroom, *, everything: bool = False) -> NoReturn:
-    """Refresh feeds when due and watch stories until SIGINT or SIGTERM, which exit with 0.
+def watch_daemon(
+    newsroom: Newsroom,
+    *,
+    everything: bool = False,
+    on_pass: Callable[[WatchSummary], None] | None = None,
+) -> NoReturn:
+    """Refresh feeds when due and watch stories until SIGINT or SIGTERM, which exit with 0;
+    ``on_pass`` hears of every watch pass.
 
     Safe beside the TUI: both write the same database through short IMMEDIATE transactions.
     """
@@ -227,6 +298,8 @@ def watch_daemon(newsroom: Newsroom, *, everything: bool = False) -> NoReturn:
         due = [f for f in store.feeds(unread=False) if (store.next_check_at(f.id) or 0) <= now]
         if due:
             newsroom.refresh(due)
-        newsroom.watch(everything=everything)
+        summary = newsroom.watch(everything=everything)
+        if on_pass is not None:
+            on_pass(summary)
         everything = False
         time.sleep(60)

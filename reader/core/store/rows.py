@@ -19,7 +19,7 @@ FEED_COLUMNS = """f.id, f.url, COALESCE(f.user_title, NULLIF(f.title, ''), f.url
 VERSION_COLUMNS = "seq, seen_at, source, kind, title, text"
 
 PAGE_VERSION_COLUMNS = """seq, title, text, loose_hash, extractor, etag, last_modified, byline,
-    canonical_url"""
+    canonical_url, kind, body_hash"""
 
 PAGE_TEXT_COLUMNS = "text, COALESCE(markdown, text), extractor"
 

@@ -90,4 +90,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ("ALTER TABLE versions ADD COLUMN canonical_url TEXT",),
     # 5: a feed's own User-Agent, for sites that answer only some clients.
     ("ALTER TABLE feeds ADD COLUMN user_agent TEXT",),
+    # 6: a digest of the exact page bytes behind a page version: the same bytes again are not
+    # extracted again.
+    ("ALTER TABLE versions ADD COLUMN body_hash TEXT",),
 )

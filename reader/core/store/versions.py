@@ -98,9 +98,11 @@ class VersionsMixin(StoreBase):
         now: int,
         kind: str | None = None,
         canonical_url: str | None = None,
+        body_hash: str | None = None,
     ) -> None:
         """Store the text extracted from a story's page as a 'page' version; with a ``kind``
-        it is a real change and the story is flagged."""
+        it is a real change and the story is flagged. ``body_hash``: the digest of the bytes
+        it was extracted from."""
         from reader.core.text import fingerprints
 
         exact, loose = fingerprints(title, text)
@@ -109,8 +111,8 @@ class VersionsMixin(StoreBase):
             conn.execute(
                 """INSERT INTO versions (article_id, seq, seen_at, source, kind, title, byline,
                 text, markdown, text_hash, loose_hash, extractor, etag, last_modified,
-                canonical_url)
-                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+                canonical_url, body_hash)
+                SELECT ?, COALESCE(max(seq), 0) + 1, ?, 'page', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
                 FROM versions WHERE article_id = ?""",
                 (
                     article_id,
@@ -126,6 +128,7 @@ class VersionsMixin(StoreBase):
                     etag,
                     last_modified,
                     canonical_url,
+                    body_hash,
                     article_id,
                 ),
             )
