@@ -23,7 +23,7 @@ lint: venv
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2
 
 bench: venv
 	$(BIN)/python bench/compare.py
