@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -61,26 +63,41 @@ def start_tui(
     )
 
 
+@contextmanager
+def tui_in_pty(
+    home: Path, columns: int, lines: int, argv: list[str] | None = None
+) -> Iterator[tuple[subprocess.Popen, int]]:
+    """The TUI running in a pty: (process, leader fd); killed if a test leaves it running."""
+    leader, follower = pty.openpty()
+    proc = start_tui(home, follower, columns, lines, argv)
+    os.close(follower)
+    try:
+        yield proc, leader
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
+
+
+def quit_tui(proc: subprocess.Popen, leader: int) -> bytes:
+    """Press q; what the TUI writes while it leaves (the terminal restored)."""
+    os.write(leader, b"q")
+    output = read_for(leader, 2)
+    proc.wait(timeout=10)
+    return output
+
+
 def test_escape_sequences_never_reach_the_terminal(home: Path) -> None:
     _, store = hostile_store(home)
     store.close()
     (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
-    leader, follower = pty.openpty()
-    proc = start_tui(home, follower, 160, 48)
-    os.close(follower)
-    try:
+    with tui_in_pty(home, 160, 48) as (proc, leader):
         output = read_for(leader, 4)
         os.write(leader, b"\r")  # open the first story: its body and header render too
         output += read_for(leader, 1.5)
         os.write(leader, b"j\r")
         output += read_for(leader, 1.5)
-        os.write(leader, b"q")
-        output += read_for(leader, 2)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        os.close(leader)
+        output += quit_tui(proc, leader)
     assert b"Escapes" in output and b"REDTEXT" in output  # the hostile stories did render
     # The printable rest of each sequence may show; its introducer and terminator may not.
     forbidden = (
@@ -128,22 +145,13 @@ def test_a_hostile_feed_title_and_reason_phrase_never_reach_the_terminal(
     store.add_feed(server.url("/feed.json"))
     store.add_feed(server.url("/down"))
     store.close()
-    leader, follower = pty.openpty()
-    proc = start_tui(home, follower, 160, 48)
-    os.close(follower)
-    try:
+    with tui_in_pty(home, 160, 48) as (proc, leader):
         output = read_until(leader, b"Refreshed 2 feeds", 15)
         # To the feeds pane; highlight the failing feed (second), then open the first.
         for keys in (b"\t", b"\t", b"jjjjj", b"k", b"\r"):
             os.write(leader, keys)
             output += read_for(leader, 0.4)
-        os.write(leader, b"q")
-        output += read_for(leader, 2)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        os.close(leader)
+        output += quit_tui(proc, leader)
     assert b"Refreshed 2 feeds" in output
     assert b"Daily News ]52;c;SEFDS0VE" in output  # the title, shown without its controls
     assert b"HTTP 503 Down" in output  # the error, on the status line
@@ -156,10 +164,7 @@ def test_a_feed_titled_with_markup_can_be_added_and_opened(
 ) -> None:
     server.routes["/feed.json"] = json_feed("[/] Broken [b]feed")
     (home / "config.toml").write_text("[tui]\nrefresh_on_start = false\n")
-    leader, follower = pty.openpty()
-    proc = start_tui(home, follower, 160, 48)
-    os.close(follower)
-    try:
+    with tui_in_pty(home, 160, 48) as (proc, leader):
         read_for(leader, 2)
         os.write(leader, b"a")
         read_for(leader, 0.5)
@@ -169,13 +174,7 @@ def test_a_feed_titled_with_markup_can_be_added_and_opened(
             os.write(leader, keys)
             output += read_for(leader, 0.4)
         running = proc.poll() is None
-        os.write(leader, b"q")
-        output += read_for(leader, 2)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        os.close(leader)
+        output += quit_tui(proc, leader)
     assert running
     assert b"Subscribed to [/] Broken [b]feed" in output
     assert proc.returncode == 0
@@ -194,19 +193,12 @@ def test_an_internal_error_exits_1_with_one_line_and_a_log(home: Path) -> None:
         "NewsroomApp.action_help = broken\n"
         f"sys.exit(main(['--home', {str(home)!r}]))\n"
     )
-    leader, follower = pty.openpty()
-    proc = start_tui(home, follower, 120, 40, [sys.executable, "-c", script])
-    os.close(follower)
-    try:
+    with tui_in_pty(home, 120, 40, [sys.executable, "-c", script]) as (proc, leader):
         read_for(leader, 2)
         os.write(leader, b"?")
         output = read_until(leader, b"newsroom: error", 10)
         proc.wait(timeout=10)
         output += read_for(leader, 0.3)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        os.close(leader)
     log = home / "newsroom.log"
     line = f"newsroom: error: the TUI stopped on an internal error (details in {log})"
     assert proc.returncode == 1
@@ -251,17 +243,8 @@ def test_a_recorded_change_raises_a_terminal_notification(
     store = Store(load_config(home).db_path)
     store.schedule_watches([(1, 0)])  # due now
     store.close()
-    leader, follower = pty.openpty()
-    proc = start_tui(home, follower, 120, 30)
-    os.close(follower)
-    try:
+    with tui_in_pty(home, 120, 30) as (proc, leader):
         output = read_until(leader, b"\x1b]9;", 30)
         output += read_for(leader, 0.5)
-        os.write(leader, b"q")
-        output += read_for(leader, 2)
-        proc.wait(timeout=10)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-        os.close(leader)
+        output += quit_tui(proc, leader)
     assert b"\x1b]9;newsroom: update: Harbour vote\x07" in output
