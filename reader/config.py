@@ -63,6 +63,8 @@ class WatchConfig(NamedTuple):
     ignore_by_feed: dict[str, tuple[str, ...]] = {}
     # After its first week a story is checked daily, until it has been quiet this many days.
     max_age_days: int = 30
+    # Keep the raw response (status, headers, body) of every page version, for `newsroom archive`.
+    keep_raw: bool = True
 
 
 class NotifyConfig(NamedTuple):

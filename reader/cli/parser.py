@@ -16,6 +16,7 @@ MODULES = {
     **dict.fromkeys(("add", "import", "export", "refresh", "feeds"), "feeds"),
     **dict.fromkeys(("articles", "search", "show", "history", "diff", "mark"), "articles"),
     "watch": "watch",
+    "archive": "archive",
     **dict.fromkeys(("tui", "demo"), "tui"),
 }
 
@@ -101,6 +102,12 @@ def build_parser() -> argparse.ArgumentParser:
     group = p.add_mutually_exclusive_group()
     for flag in ("--read", "--unread", "--star", "--unstar"):
         group.add_argument(flag, action="store_true")
+    p = command("archive", "write stored page versions as a WARC file")
+    p.add_argument("id", type=int, nargs="?", metavar="ID", help="one story")
+    p.add_argument("--updated", action="store_true", help="every story changed after first seen")
+    p.add_argument(
+        "--warc", required=True, metavar="FILE", help="the file (.gz: compressed), or - for stdout"
+    )
     command("tui", "the terminal UI (the default)")
     p = command("demo", "try newsroom on the embedded demo newsroom")
     p.add_argument("--serve", action="store_true", help="only serve the demo newsroom")

@@ -18,6 +18,7 @@ from reader.core.models import Article
 from reader.core.safety import is_safe_url, with_credentials_of, without_credentials
 from reader.core.store import Store
 from reader.core.text import html_to_markdown, html_to_text
+from reader.core.watch import kept_raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,7 @@ async def fetch_text(
         etag=response.etag,
         last_modified=response.last_modified,
         now=int(time.time()),
+        raw=kept_raw(config, response),
     )
     return FullText(article.id, "extracted", extraction.markdown, extraction.text)
 

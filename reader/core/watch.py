@@ -31,7 +31,7 @@ from reader.core.fetch import Fetcher, FetchError, Response, page_limits
 from reader.core.models import Article, Feed, PageVersion
 from reader.core.numbers import clamp
 from reader.core.safety import with_credentials_of, without_credentials
-from reader.core.store import Store
+from reader.core.store import RawPage, Store
 
 if TYPE_CHECKING:
     from reader.core.newsroom import Newsroom
@@ -255,8 +255,23 @@ class Watcher:
                 kind=decision.kind,
                 canonical_url=extraction.canonical_url,
                 body_hash=body_hash(response.content),
+                raw=kept_raw(self.config, response),
             )
         return "unchanged" if decision.kind is None else "changed"
+
+
+def kept_raw(config: Config, response: Response) -> RawPage | None:
+    """The response to keep with a page version as evidence, when [watch] keep_raw asks."""
+    if not config.watch.keep_raw:
+        return None
+    return RawPage(
+        without_credentials(response.url),
+        response.protocol,
+        response.status,
+        response.reason,
+        response.headers,
+        response.content,
+    )
 
 
 def body_hash(content: bytes) -> str:

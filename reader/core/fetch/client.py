@@ -52,6 +52,11 @@ class Response(NamedTuple):
     last_modified: str | None
     moved_to: str | None
     max_age: int | None
+    # The status line and header fields as received, for keeping the page as evidence; the
+    # content is as decoded by libcurl (Content-Encoding undone).
+    reason: str = ""
+    protocol: str = "HTTP/1.1"
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def not_modified(self) -> bool:
@@ -196,6 +201,9 @@ class Fetcher:
                 last_modified=fields.get("last-modified"),
                 moved_to=url if hop and all_permanent else None,
                 max_age=_max_age(", ".join(answer.cache_control)),
+                reason=answer.reason,
+                protocol=answer.protocol,
+                headers=answer.headers,
             )
         raise FetchError(f"too many redirects (more than {limits.max_redirects})")
 

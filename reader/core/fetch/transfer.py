@@ -41,6 +41,8 @@ class Answer(NamedTuple):
     fields: dict[str, str]  # lower-case names, the first value of each
     cache_control: list[str]
     content: bytes
+    protocol: str = "HTTP/1.1"  # as the status line gave it: HTTP/1.0, HTTP/1.1, HTTP/2, HTTP/3
+    headers: tuple[tuple[str, str], ...] = ()  # every field as received, in order
 
 
 class Connection:
@@ -86,6 +88,8 @@ class Transfer:
         self.reason = ""
         self.fields: dict[str, str] = {}
         self.cache_control: list[str] = []
+        self.protocol = "HTTP/1.1"
+        self.headers: list[tuple[str, str]] = []
         self.head_bytes = 0
         self.head_fields = 0
         self.head_done = False
@@ -110,7 +114,8 @@ class Transfer:
                 self.connection.multiplexed = True
             self.status = int(match[2])
             self.reason = (match[3] or b"").decode("latin-1").strip()
-            self.fields, self.cache_control = {}, []
+            self.protocol = "HTTP/" + match[1].decode()
+            self.fields, self.cache_control, self.headers = {}, [], []
             self.head_bytes, self.head_fields, self.head_done = len(line), 0, False
             return None
         if self.head_done:  # chunked trailers
@@ -123,6 +128,7 @@ class Transfer:
             name, colon, value = line.decode("latin-1").partition(":")
             if not colon:
                 return self._broken()
+            self.headers.append((name.strip(), value.strip()))
             name, value = name.strip().lower(), value.strip()
             if name == "cache-control":
                 self.cache_control.append(value)
@@ -208,5 +214,11 @@ class Transfer:
 
     def answer(self) -> Answer:
         return Answer(
-            self.status, self.reason, self.fields, self.cache_control, b"".join(self.parts)
+            self.status,
+            self.reason,
+            self.fields,
+            self.cache_control,
+            b"".join(self.parts),
+            self.protocol,
+            tuple(self.headers),
         )

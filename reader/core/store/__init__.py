@@ -19,9 +19,9 @@ from reader.core.store.articles import ArticlesMixin, page_key
 from reader.core.store.base import StoreError
 from reader.core.store.feeds import FeedJudge, FeedsMixin
 from reader.core.store.search import SearchMixin
-from reader.core.store.versions import VersionsMixin
+from reader.core.store.versions import ArchivedVersion, RawPage, VersionsMixin
 
-__all__ = ["FeedJudge", "Store", "StoreError", "page_key"]
+__all__ = ["ArchivedVersion", "FeedJudge", "RawPage", "Store", "StoreError", "page_key"]
 
 
 class Store(FeedsMixin, ArticlesMixin, VersionsMixin, SearchMixin):

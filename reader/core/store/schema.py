@@ -93,4 +93,17 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 6: a digest of the exact page bytes behind a page version: the same bytes again are not
     # extracted again.
     ("ALTER TABLE versions ADD COLUMN body_hash TEXT",),
+    # 7: the raw response behind a page version, kept as evidence: its URL, status line, header
+    # fields (JSON pairs, as received) and body (zlib, as decoded from any Content-Encoding).
+    (
+        """CREATE TABLE page_raw (
+            version_id INTEGER PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            protocol TEXT NOT NULL,
+            status INTEGER NOT NULL,
+            reason TEXT NOT NULL,
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL
+        )""",
+    ),
 )

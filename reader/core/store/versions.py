@@ -7,11 +7,44 @@ change, and a version row each would double the database.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import zlib
+from typing import Any, NamedTuple
 
 from reader.core.models import PageText, PageVersion, Version
 from reader.core.store import rows
 from reader.core.store.base import StoreBase
+
+
+class RawPage(NamedTuple):
+    """An HTTP response exactly as received: the body as decoded from any Content-Encoding."""
+
+    url: str
+    protocol: str
+    status: int
+    reason: str
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+class ArchivedVersion(NamedTuple):
+    """A page version with the raw response it was extracted from."""
+
+    article_id: int
+    seq: int
+    seen_at: int
+    kind: str | None
+    title: str
+    text: str
+    raw: RawPage
+
+
+def _archived(article_id: int, row: tuple[Any, ...]) -> ArchivedVersion:
+    seq, seen_at, kind, title, text, url, protocol, status, reason, headers, body = row
+    fields = tuple((str(name), str(value)) for name, value in json.loads(headers))
+    raw = RawPage(url, protocol, status, reason, fields, zlib.decompress(body))
+    return ArchivedVersion(article_id, seq, seen_at, kind, title, text, raw)
 
 
 def materialize_first_version(conn: sqlite3.Connection, article_id: int) -> None:
@@ -99,10 +132,11 @@ class VersionsMixin(StoreBase):
         kind: str | None = None,
         canonical_url: str | None = None,
         body_hash: str | None = None,
+        raw: RawPage | None = None,
     ) -> None:
         """Store the text extracted from a story's page as a 'page' version; with a ``kind``
         it is a real change and the story is flagged. ``body_hash``: the digest of the bytes
-        it was extracted from."""
+        it was extracted from; ``raw``: the response itself, kept with the version."""
         from reader.core.text import fingerprints
 
         exact, loose = fingerprints(title, text)
@@ -132,6 +166,19 @@ class VersionsMixin(StoreBase):
                     article_id,
                 ),
             )
+            if raw is not None:
+                conn.execute(
+                    """INSERT INTO page_raw (version_id, url, protocol, status, reason, headers,
+                    body) VALUES (last_insert_rowid(), ?, ?, ?, ?, ?, ?)""",
+                    (
+                        raw.url,
+                        raw.protocol,
+                        raw.status,
+                        raw.reason,
+                        json.dumps(raw.headers),
+                        zlib.compress(raw.body),
+                    ),
+                )
             conn.execute(
                 """UPDATE articles SET search_dirty = 1,
                 changed_at = CASE WHEN ? IS NULL THEN changed_at ELSE ? END,
@@ -140,6 +187,24 @@ class VersionsMixin(StoreBase):
                 WHERE id = ?""",
                 (kind, now, kind, article_id, article_id),
             )
+
+    def archived_versions(self, article_id: int) -> list[ArchivedVersion]:
+        """The story's page versions that kept their raw response, oldest first."""
+        found = self._read(
+            """SELECT v.seq, v.seen_at, v.kind, v.title, v.text, r.url, r.protocol, r.status,
+            r.reason, r.headers, r.body
+            FROM versions v JOIN page_raw r ON r.version_id = v.id
+            WHERE v.article_id = ? ORDER BY v.seq""",
+            (article_id,),
+        )
+        return [_archived(article_id, row) for row in found]
+
+    def updated_ids(self) -> list[int]:
+        """Every story changed after it was first seen, oldest change first."""
+        found = self._read(
+            "SELECT id FROM articles WHERE changed_at IS NOT NULL ORDER BY changed_at, id"
+        )
+        return [int(row[0]) for row in found]
 
     def record_removed(self, article_id: int, *, now: int) -> None:
         """The story's page is gone (404/410): one 'removed' version, flagged once."""
