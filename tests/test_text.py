@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from reader.core.text import fingerprints, html_to_text, normalize_text
+from reader.core.text import fingerprints, html_to_text, is_promo, normalize_text
 
 
 def test_html_to_text_blocks_lists_and_scripts() -> None:
@@ -153,3 +153,41 @@ def test_fingerprint_shape() -> None:
     assert fingerprints("Title", "Body") == (exact, loose)
     # the title and the text are kept apart
     assert fingerprints("AB", "C")[0] != fingerprints("A", "BC")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("READ MORE: Mayor quits over harbour deal", "Mayor quits over harbour deal"),
+        ("► Read more: Mayor quits over harbour deal", ""),
+        ("Related: Islands vote on bridge plan", ""),
+        ("Related stories", ""),
+        ("More on this story:", ""),
+        ("Watch: the moment the crane fell", ""),
+        ("Listen | Our harbour podcast", ""),
+        ("Sign up for our newsletter", ""),
+        ("Follow us on Mastodon", ""),
+        ("Islands vote on bridge plan", "Islands vote on bridge plan"),
+    ],
+)
+def test_promos(text: str, links: str) -> None:
+    assert is_promo(text, links)
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("He declined to comment.", ""),
+        ("No.", ""),
+        ("See the table below: prices rose in every district.", ""),
+        ("Moreover: the council has not voted.", ""),
+        ("Subscribers complained about the delay.", ""),
+        ("Subscribe to continue reading. Already a subscriber? Sign in.", ""),
+        ("Sign in to read the rest of this story", ""),
+        ("The mayor, the report says, will not resign before the vote.", "the report"),
+        ("Read more: " + "the council said it would review the plan again in spring " * 3, ""),
+        ("", ""),
+    ],
+)
+def test_story_paragraphs_are_not_promos(text: str, links: str) -> None:
+    assert not is_promo(text, links)

@@ -17,9 +17,12 @@ import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import resource_tracker
+from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from reader.config import ExtractConfig
 from reader.core.children import follow_parent
+from reader.core.text import is_promo
 
 DEADLINE = ExtractConfig().timeout
 MEMORY_MIB = ExtractConfig().memory_mib
@@ -57,8 +60,9 @@ def extract_page(html: bytes, url: str) -> Extraction:
 
     One pass with fixed options: trafilatura reads the page once, keeping links and emphasis,
     and both outputs are written from that one tree: Markdown for reading, and plain paragraphs
-    (links and emphasis unwrapped) for comparing and searching. The extractor name says so:
-    versions stored by the older two-pass extraction are followed by a silent new baseline.
+    (links and emphasis unwrapped) for comparing and searching. Promo paragraphs ("READ MORE:
+    ...", link-only lines) are dropped from the tree first, so neither output has them. The
+    extractor name says so: versions stored by an older extraction get a silent new baseline.
     """
     import trafilatura
     from lxml import etree
@@ -78,6 +82,7 @@ def extract_page(html: bytes, url: str) -> Extraction:
     )
     if not isinstance(document, Document) or document.body is None:
         raise ExtractionError("no article text found on the page")
+    _drop_promos(document.body, url)
     markdown = xmltotxt(document.body, True)  # works on a copy of the tree
     etree.strip_tags(document.body, "ref", "hi")
     text = xmltotxt(document.body, False)
@@ -93,8 +98,45 @@ def extract_page(html: bytes, url: str) -> Extraction:
         sitename=document.sitename or None,
         image=document.image or None,
         canonical_url=document.url or None,
-        extractor=f"trafilatura {trafilatura.__version__} (one pass)",
+        extractor=f"trafilatura {trafilatura.__version__} (one pass, promos dropped)",
     )
+
+
+_FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4")
+
+
+def _promo_target(target: str, page: str) -> bool:
+    """A link to another page of the same site: where promos point (not a file, not the page)."""
+    there, here = urlsplit(target), urlsplit(page)
+    return (
+        (there.hostname or "").removeprefix("www.") == (here.hostname or "").removeprefix("www.")
+        and there.path.rstrip("/") != here.path.rstrip("/")
+        and not there.path.lower().endswith(_FILES)
+    )
+
+
+def _drop_promos(body: Any, url: str) -> None:
+    """Remove the paragraphs and headings of trafilatura's tree that promote something else.
+
+    Only links to other pages of the same site count as promo links: a link-only line pointing
+    elsewhere (a petition, a sign-up form, a source, a picture) is part of the story.
+    """
+    for element in list(body.iter("p", "head")):
+        links = "".join(
+            text
+            for ref in element.iter("ref")
+            if _promo_target(urljoin(url, ref.get("target") or ""), url)
+            for text in ref.itertext()
+        )
+        parent = element.getparent()
+        if parent is not None and is_promo("".join(element.itertext()), links):
+            if element.tail and element.tail.strip():  # text after it belongs to the parent
+                previous = element.getprevious()
+                if previous is not None:
+                    previous.tail = (previous.tail or "") + element.tail
+                else:
+                    parent.text = (parent.text or "") + element.tail
+            parent.remove(element)
 
 
 def _tidy(text: str) -> str:

@@ -273,3 +273,32 @@ def fingerprints(title: str, text: str) -> tuple[str, str]:
     """(exact, loose) digests of a version; equal loose digests mean a cosmetic difference."""
     normal = normalize_text(title) + "\n" + normalize_text(text)
     return _digest(normal), _digest(_NOT_LOOSE.sub("", normal).casefold())
+
+
+# A label that leads a promo rather than the story: "READ MORE: ...", "Related stories:",
+# "Watch:", "More on this story:", "► See also", and calls to action without a colon (but not a
+# wall's "Subscribe to continue reading": that tells the change rules the story is not there).
+_PROMO_LABEL = re.compile(
+    r"[\W_]*(?:"
+    r"(?:read\s+(?:more|also|next)|also\s+read|see\s+also|watch|listen|recommended|trending"
+    r"|related(?:\s+\w+)?|more(?:\s+(?:on|from|about)\b[^:|\n]{0,40})?|don'?t\s+miss"
+    r"|most\s+read|top\s+stories|editor'?s\s+picks?)\s*(?:[:|>\u2013\u2014\u00bb]|$)"
+    r"|(?:sign\s+up\s+(?:for|to\s+our)|subscribe\s+(?:to|for)\s+our|follow\s+us|get\s+our"
+    r"|join\s+our)\b)",
+    re.IGNORECASE,
+)
+PROMO_WORDS = 30  # a longer paragraph is story, whatever it starts with
+
+
+def is_promo(text: str, link_text: str = "") -> bool:
+    """Whether a paragraph promotes something else instead of telling the story.
+
+    Sites rotate such lines on every request, so they must stay out of what is read and compared:
+    a short paragraph led by a promo label, or one whose letters are mostly link text.
+    """
+    if not text.strip() or len(text.split()) > PROMO_WORDS:
+        return False
+    if _PROMO_LABEL.match(text):
+        return True
+    letters = len(_NOT_LOOSE.sub("", text))
+    return letters > 0 and len(_NOT_LOOSE.sub("", link_text)) >= 0.8 * letters
