@@ -169,7 +169,10 @@ def test_default_pair() -> None:
     assert default_pair(mixed) == (1, 4)  # the latest against the previous of its source
     assert default_pair(mixed, to=3) == (2, 3)
     assert default_pair(mixed, to=2) == (2, 2)  # nothing earlier from the page: nothing to show
-    assert default_pair(mixed, read=3) == (3, 4)  # from the version read
+    assert default_pair(mixed, read=3) == (1, 4)  # the last feed version read, not a page
+    assert default_pair(mixed, to=3, read=2) == (2, 3)  # the page version read
+    pages = [version(n, "page") for n in range(1, 6)]
+    assert default_pair(pages, read=3) == (3, 5)  # from the version read
     assert default_pair(mixed, read=4) == (1, 4)  # read at the latest: nothing to start from
     assert default_pair(mixed, to=1) == (1, 1)
     assert default_pair([version(1, "feed")]) == (1, 1)
@@ -182,10 +185,13 @@ def test_default_pair_compares_neighbours_of_one_source(
 ) -> None:
     versions = [version(n, source) for n, source in enumerate(sources, start=1)]
     to = data.draw(st.sampled_from([None, *range(1, len(versions) + 1)]))
-    start, end = default_pair(versions, to=to)
+    read = data.draw(st.sampled_from([None, *range(1, len(versions) + 1)]))
+    start, end = default_pair(versions, to=to, read=read)
     assert end == (to or len(versions)) and 1 <= start <= end
+    assert versions[start - 1].source == versions[end - 1].source  # never a teaser and a page
     same = [v.seq for v in versions if v.source == sources[end - 1] and v.seq < end]
-    assert start == max(same, default=end)
+    seen = [seq for seq in same if read is not None and seq <= read]
+    assert start == max(seen or same, default=end)
 
 
 def test_the_cli_and_the_tui_open_the_same_diff(home: Path) -> None:
@@ -259,3 +265,40 @@ def test_a_story_that_never_changed_has_nothing_to_compare(home: Path) -> None:
         "added": [],
         "removed": [],
     }
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["--home", str(home), "diff", str(article.id)]) == 0
+    assert out.getvalue() == f"{TITLE}: no change recorded\n"
+
+
+def test_a_page_baseline_is_not_compared_with_the_teaser(home: Path) -> None:
+    """The feed's teaser, then the page's first look: nothing changed, nothing to show."""
+    store = Store(load_config(home).db_path)
+    try:
+        feed, _ = store.add_feed("http://127.0.0.1:9/feed.xml")
+        entry = ParsedEntry("s1", "http://127.0.0.1:9/s1", TITLE, None, 1, None, "Teaser.", None)
+        parsed = ParsedFeed("Harbour", None, None, (entry,))
+        store.apply_feed(feed.id, parsed, judge=feed_change, now=1, next_check_at=0)
+        [article] = store.articles()
+        store.add_page_version(
+            article.id,
+            title=TITLE,
+            byline=None,
+            text=TEXT,
+            markdown=TEXT,
+            extractor="x",
+            etag=None,
+            last_modified=None,
+            now=2,
+        )
+    finally:
+        store.close()
+    assert cli_pair(home, article.id) == (2, 2)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["--home", str(home), "diff", str(article.id)]) == 0
+    assert "no change recorded" in out.getvalue() and "{+" not in out.getvalue()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert run(["--home", str(home), "history", str(article.id), "--json"]) == 0
+    assert [row["source"] for row in json.loads(out.getvalue())] == ["feed", "page"]

@@ -7,11 +7,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import feedparser
 import pytest
 
+from reader.config import load_config
+from reader.core.newsroom import Newsroom
 from reader.core.opml import read_subscriptions
+from reader.core.store import Store
 from reader.demo import DESKS, DemoNewsroom, DemoServer
 
 
@@ -116,3 +120,26 @@ def test_unknown_path_and_concurrency(demo: DemoServer) -> None:
     with ThreadPoolExecutor(20) as pool:
         statuses = list(pool.map(lambda _: get(demo.url("/city/atom.xml"))[0], range(20)))
     assert statuses == [200] * 20
+
+
+def test_the_watcher_records_the_scripted_cut_and_revert(home: Path, demo: DemoServer) -> None:
+    """Watch passes over the demo's first minutes: the paragraph cut is a cut, the figure that
+    changes and changes back is an edit, then a revert."""
+    config = load_config(home)
+    store = Store(config.db_path)
+    try:
+        store.add_feeds(demo.feeds())
+        with Newsroom(store, config) as newsroom:
+            newsroom.refresh()
+            for step in (0, 70, 60, 70):  # 0 s, 70 s, 130 s, 200 s after opening
+                demo.newsroom.advance(step)
+                newsroom.watch(everything=True)
+        kinds = {
+            a.url.rsplit("/", 1)[-1]: [v.kind for v in store.versions(a.id) if v.source == "page"]
+            for a in store.articles(limit=100)
+            if a.url
+        }
+    finally:
+        store.close()
+    assert kinds["library-hours.html"] == [None, "cut"]
+    assert kinds["seagrass.html"] == [None, "edit", "revert"]

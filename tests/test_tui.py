@@ -34,7 +34,7 @@ from reader.ui.screens.diff import DiffScreen
 from reader.ui.screens.help import HelpScreen
 from reader.ui.view import View
 from tests.server import LoopbackServer, Route, rss
-from tests.tui_data import demo_store, frozen_clock, hostile_store, settle
+from tests.tui_data import FROZEN, demo_store, frozen_clock, hostile_store, settle
 
 WIDE = (160, 48)
 
@@ -892,3 +892,89 @@ async def test_arrow_keys_move_the_cursor_in_a_long_list(home: Path) -> None:
         assert app.articles.cursor == 99 and len(app.articles.rows) == 120
         await pilot.press("home")
         assert app.articles.cursor == 0 and app.articles.scroll_y == 0
+
+
+def page_version(store: Store, article_id: int, text: str, now: int, kind: str | None) -> None:
+    """A version of the story's page, as the watcher stores it."""
+    store.add_page_version(
+        article_id,
+        title="Story 0",
+        byline=None,
+        text=text,
+        markdown=text,
+        extractor="x",
+        etag=None,
+        last_modified=None,
+        now=now,
+        kind=kind,
+    )
+
+
+COUNCIL = "The council met on Tuesday.\n\nIt agreed to repair the harbour wall."
+
+
+async def test_d_compares_the_page_with_the_page_read(home: Path) -> None:
+    """Read when only the teaser was there: `d` starts from the page's first version, not from
+    the teaser (which showed the whole article as new)."""
+    config, store = story_store(home, "<p>Teaser.</p>")
+    [story] = store.articles()
+    store.mark(story.id, read=True)  # read at version 1, the feed's
+    page_version(store, story.id, COUNCIL, FROZEN + 10, None)
+    page_version(store, story.id, COUNCIL + "\n\nWork starts in May.", FROZEN + 20, "update")
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=(80, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffScreen)
+        assert (app.screen.base, app.screen.target) == (2, 3)
+
+
+async def test_d_with_nothing_to_compare_says_so(home: Path) -> None:
+    """The teaser, then the page's first look: no change, so no diff of one against the other."""
+    config, store = story_store(home, "<p>Teaser.</p>")
+    [story] = store.articles()
+    page_version(store, story.id, COUNCIL, FROZEN + 10, None)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, DiffScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert "No change recorded for this story" in messages
+
+
+async def test_the_open_story_shows_its_latest_version(home: Path) -> None:
+    """A change recorded while the story is open replaces it in the reading pane, with a note;
+    enter on the open story brings a change the list learnt of since."""
+    from reader.ui.messages import Reload
+
+    config, store = story_store(home, "<p>Teaser.</p>")
+    [story] = store.articles()
+    page_version(store, story.id, COUNCIL, FROZEN + 10, None)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "harbour wall" in app.reader.texts["extracted"].markdown
+
+        def shown() -> str:
+            return "\n".join(line.text for line in app.reader.lines)
+
+        assert "changed since" not in shown()
+        page_version(store, story.id, COUNCIL + "\n\nWork starts in May.", FROZEN + 20, "update")
+        app.post_message(Reload())  # what a watch pass that changed a story does
+        await settle(pilot)
+        assert "Work starts in May." in shown()
+        assert "changed since you read it (update)" in shown()
+
+        cut = "The council met on Tuesday."
+        page_version(store, story.id, cut, FROZEN + 30, "cut")
+        await pilot.press("s")  # starring reads the story's row again, not the open story
+        await settle(pilot)
+        assert "harbour wall" in shown()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "harbour wall" not in shown() and "changed since you read it (cut)" in shown()

@@ -205,6 +205,7 @@ def test_cli_history_and_diff(home: Path, watch, newsroom: Newsroom) -> None:
     assert set(history[0]) == {
         "version",
         "seen_at",
+        "source",
         "title",
         "kind",
         "words_added",

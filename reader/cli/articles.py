@@ -125,7 +125,7 @@ def cmd_history(args: argparse.Namespace, config: Config, store: Store) -> int:
     article = article_or_fail(store, args.id)
     rows = _version_rows(store, article)
     if args.json:
-        print_json([{k: v for k, v in row.items() if k != "source"} for row in rows])
+        print_json(rows)
         return 0
     for row in rows:
         kind = row["kind"] or ("first seen" if row["version"] == 1 else "baseline")
@@ -163,6 +163,9 @@ def cmd_diff(args: argparse.Namespace, config: Config, store: Store) -> int:
         )
         return 0
     style = Style(sys.stdout)
+    if start == to:
+        print(f"{clean(new.title)}: no change recorded")
+        return 0
     if diff.title_before != diff.title_after:
         print(style("- " + clean(diff.title_before), "31;9"))
         print(style("+ " + clean(diff.title_after), "32;1"))

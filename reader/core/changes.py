@@ -135,17 +135,15 @@ def default_pair(
     versions: Sequence[Version], *, to: int | None = None, read: int | None = None
 ) -> tuple[int, int]:
     """The (from, to) versions a diff shows unless told: ``to`` (else the latest) against the
-    version the user read (``read``) if it is earlier, else against the previous version of the
-    same source (never a feed teaser against a page). ``versions``: at least one, and ``to``
-    among them; a story with nothing earlier of that source is compared with itself (nothing to
-    show)."""
+    last version of the same source the user read (``read``: how many versions the story had
+    then), else against the previous version of that source; never a feed teaser against a
+    page. ``versions``: at least one, and ``to`` among them; a story with nothing earlier of
+    that source is compared with itself (nothing to show)."""
     target = max(v.seq for v in versions) if to is None else to
     source = next(v.source for v in versions if v.seq == target)
-    before = [v for v in versions if v.seq < target]
-    if read is not None and any(v.seq == read for v in before):
-        return read, target
-    same = [v for v in before if v.source == source]
-    return max((v.seq for v in same), default=target), target
+    same = [v.seq for v in versions if v.source == source and v.seq < target]
+    seen = [seq for seq in same if read is not None and seq <= read]
+    return max(seen or same, default=target), target
 
 
 def _words(text: str) -> Counter[str]:

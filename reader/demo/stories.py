@@ -1,6 +1,7 @@
 """The demo newsroom's fictional stories: four desks, and the revisions scripted to land in the
 first five minutes (paragraphs added, a headline rewritten, a correction, a word changed, a
-story withdrawn, a page whose "Updated N minutes ago" line changes without being news)."""
+paragraph cut, a figure changed and then changed back, a story withdrawn, a page whose "Updated N
+minutes ago" line changes without being news)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class Revision:
     title: str | None = None
     add: tuple[str, ...] = ()
     replace: tuple[tuple[str, str], ...] = ()
+    remove: tuple[str, ...] = ()  # paragraphs taken out
 
 
 @dataclass(frozen=True)
@@ -203,6 +205,13 @@ STORIES = (
             "The council will hire twelve extra staff to cover the new hours.",
             "Opening hours on other days stay the same.",
         ),
+        (
+            Revision(
+                120,
+                "paragraph cut",
+                remove=("The council will hire twelve extra staff to cover the new hours.",),
+            ),
+        ),
     ),
     Story(
         "tram-fares",
@@ -253,6 +262,10 @@ STORIES = (
             "Divers mapped almost four hectares of new meadow this summer.",
             "The recovery follows a decade of work to cut the run-off of fertiliser upstream.",
             "Seagrass shelters young fish and stores carbon in the seabed.",
+        ),
+        (
+            Revision(60, "figure changed", replace=(("four hectares", "fourteen hectares"),)),
+            Revision(180, "figure changed back", replace=(("fourteen hectares", "four hectares"),)),
         ),
     ),
     Story(

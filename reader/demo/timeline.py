@@ -58,6 +58,7 @@ class DemoNewsroom:
             title = revision.title or title
             for old, new in revision.replace:
                 paragraphs = [p.replace(old, new) for p in paragraphs]
+            paragraphs = [p for p in paragraphs if p not in revision.remove]
             paragraphs.extend(revision.add)
             changed = revision.at
         return StoryState(story, title, tuple(paragraphs), changed)

@@ -1,5 +1,6 @@
 """What the keys do to the highlighted story: open it (its full text follows), mark it read or
-starred, open it in the browser, show what changed."""
+starred, open it in the browser, show what changed. The open story follows its changes: a new
+version replaces the one shown, with a note."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import webbrowser
 from textual import on, work
 from textual.worker import get_current_worker
 
+from reader.core.changes import default_pair
 from reader.core.models import Article
 from reader.core.safety import is_safe_url, without_credentials
 from reader.ui.actions.base import Base
 from reader.ui.launch import LaunchError, command_for, launch
-from reader.ui.messages import ArticleChanged, FullTextLoaded, VersionsLoaded
+from reader.ui.messages import ArticleChanged, ArticlesLoaded, FullTextLoaded, VersionsLoaded
 from reader.ui.screens.diff import DiffScreen
 from reader.ui.widgets.article_list import ArticleList
 
@@ -23,9 +25,13 @@ class Stories(Base):
         self.open_article(event.article)
 
     def open_article(self, article: Article) -> None:
-        if self.reader.article is None or self.reader.article.id != article.id:
-            self.reader.show(article)  # the story already open keeps its text and place
+        shown = self.reader.article
+        if shown is None or shown.id != article.id:
+            self.reader.show(article)
             self.load_full_text(article)
+        elif article.changed_at != shown.changed_at:
+            self.show_changed(article)
+        # else the story already open keeps its text and place
         self.reading = True
         self.fit_layout(self.size.width)
         if not article.read:
@@ -39,6 +45,22 @@ class Stories(Base):
         full = self.newsroom.full_text(article)
         if not get_current_worker().is_cancelled:
             self.post_message(FullTextLoaded(full))
+
+    def show_changed(self, article: Article) -> None:
+        """The open story has a new version: show it, saying it changed."""
+        self.reader.show(article, changed=True)
+        self.load_full_text(article)
+
+    @on(ArticlesLoaded)
+    def _follow_open_story(self, message: ArticlesLoaded) -> None:
+        """A list read again after a refresh or a watch pass brings the open story's changes."""
+        shown = self.reader.article
+        if shown is None:
+            return
+        latest = next((a for a in message.rows if a.id == shown.id), None)
+        # changed_at moves with a recorded change only, not with a new baseline
+        if latest is not None and latest.changed_at != shown.changed_at:
+            self.show_changed(latest)
 
     def on_full_text_loaded(self, message: FullTextLoaded) -> None:
         self.reader.show_full(message.full)
@@ -111,7 +133,9 @@ class Stories(Base):
         self.post_message(VersionsLoaded(article, versions, self.store.read_version(article.id)))
 
     def on_versions_loaded(self, message: VersionsLoaded) -> None:
-        if len(message.versions) < 2:
-            self.toast("No change recorded for this story yet", timeout=3)
+        versions = message.versions
+        base, target = default_pair(versions, read=message.read_version) if versions else (0, 0)
+        if base == target:
+            self.toast("No change recorded for this story", timeout=3)
             return
         self.push_screen(DiffScreen(message.article.title, message.versions, message.read_version))

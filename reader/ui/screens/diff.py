@@ -39,6 +39,8 @@ KIND_LABELS = {
     "correction": "correction",
     "update": "paragraphs added",
     "edit": "words changed",
+    "cut": "text cut",
+    "revert": "back to an earlier version",
     "removed": "page removed",
 }
 WORKING = "Working out what changed…"

@@ -32,6 +32,8 @@ KIND_BADGES = {
     "correction": "C",
     "update": "+",
     "edit": "~",
+    "cut": "-",
+    "revert": "R",
     "removed": "✗",
 }
 

@@ -91,6 +91,7 @@ class ReadingPane(ScrollView, can_focus=True):
         self.texts: dict[str, FullText] = {}
         self.source = "feed"
         self.note: str | None = None
+        self.changed = False  # a new version came in while the story was open
         self.lines: list[Strip] = []  # the whole story, drawn at the current width
         self._look: tuple[Style, ...] = ()  # the styles those lines were drawn with
         self._styles: dict[str, Style] = {}  # component class -> style, until the next restyle
@@ -99,9 +100,11 @@ class ReadingPane(ScrollView, can_focus=True):
         self._header_lines: list[Strip] = []
         self._blank = Strip.blank(0)
 
-    def show(self, article: Article, loading: bool = True) -> None:
-        """Show the feed's text at once; the full text follows through show_full()."""
+    def show(self, article: Article, loading: bool = True, changed: bool = False) -> None:
+        """Show the feed's text at once; the full text follows through show_full().
+        ``changed``: this is a newer version of the story open until now."""
         self.article = article
+        self.changed = changed
         self.source = "feed"
         self.note = "loading the full text…" if loading else None
         if len(article.summary) + len(article.content or "") <= AT_ONCE:
@@ -273,7 +276,8 @@ class ReadingPane(ScrollView, can_focus=True):
             header.append(clean(self.note), style("reading-pane--note"))
         if article.updated:
             header.append("\n")
-            changed = f"↻ changed since first seen ({article.change_kind})"
+            since = "you read it" if self.changed else "first seen"
+            changed = f"↻ changed since {since} ({article.change_kind})"
             header.append(changed, style("reading-pane--changed"))
         rule = Rule(characters="─", style=style("reading-pane--rule"))
         return Group(header, Text(), rule, Text())
