@@ -87,7 +87,7 @@ def test_a_story_as_warc(
     warc = home / "story.warc.gz"
     capsysbinary.readouterr()
     assert main(["--home", str(home), "archive", str(ids["/story"]), "--warc", str(warc)]) == 0
-    assert b"2 page versions of 1 stories" in capsysbinary.readouterr().err
+    assert b"2 page versions of 1 story" in capsysbinary.readouterr().err
 
     found = records(warc.read_bytes())
     assert [r.rec_type for r in found] == ["warcinfo", *["response", "metadata"] * 2]

@@ -38,5 +38,6 @@ def cmd_archive(args: argparse.Namespace, config: Config, store: Store) -> int:
         except OSError as exc:
             raise Failure(f"cannot write {path}: {exc.strerror or exc}") from None
     stories = len({v.article_id for v in versions})
-    print(f"{len(versions)} page versions of {stories} stories archived", file=sys.stderr)
+    pages = f"{len(versions)} page version{'' if len(versions) == 1 else 's'}"
+    print(f"{pages} of {stories} stor{'y' if stories == 1 else 'ies'} archived", file=sys.stderr)
     return 0
