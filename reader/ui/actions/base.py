@@ -59,5 +59,5 @@ class Base(App[None]):
         timeout: float | None = None,
     ) -> None:
         """Every toast goes through here: outside parts cleaned, never read as markup. Safe to
-        call from a worker thread (notify() only posts a message)."""
+        call from a worker thread (Textual's notify only posts a message)."""
         self.notify(clean(message), severity=severity, timeout=timeout, markup=False)
