@@ -18,7 +18,7 @@ from reader.core.models import Article
 from reader.core.safety import is_safe_url, with_credentials_of, without_credentials
 from reader.core.store import Store
 from reader.core.text import html_to_markdown, html_to_text
-from reader.core.watch import kept_raw
+from reader.core.watch import keep_page_version
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,17 +77,14 @@ async def fetch_text(
     if _words(extraction.text) < _words(fallback.text):
         return feed_text(article, "full text unavailable: the page has less text than the feed")
     await asyncio.to_thread(
-        store.add_page_version,
+        keep_page_version,
+        store,
+        config,
         article.id,
-        title=extraction.title or article.title,
-        byline=extraction.author,
-        text=extraction.text,
-        markdown=extraction.markdown,
-        extractor=extraction.extractor,
-        etag=response.etag,
-        last_modified=response.last_modified,
-        now=int(time.time()),
-        raw=kept_raw(config, response),
+        extraction.title or article.title,
+        extraction,
+        response,
+        int(time.time()),
     )
     return FullText(article.id, "extracted", extraction.markdown, extraction.text)
 

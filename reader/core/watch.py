@@ -242,22 +242,40 @@ class Watcher:
             ignore=self._ignore_rules(article),
         )
         if decision.keep:
-            self.store.add_page_version(
-                article.id,
-                title=title,
-                byline=extraction.author,
-                text=extraction.text,
-                markdown=extraction.markdown,
-                extractor=extraction.extractor,
-                etag=response.etag,
-                last_modified=response.last_modified,
-                now=now,
-                kind=decision.kind,
-                canonical_url=extraction.canonical_url,
-                body_hash=body_hash(response.content),
-                raw=kept_raw(self.config, response),
+            keep_page_version(
+                self.store, self.config, article.id, title, extraction, response, now, decision.kind
             )
         return "unchanged" if decision.kind is None else "changed"
+
+
+def keep_page_version(
+    store: Store,
+    config: Config,
+    article_id: int,
+    title: str,
+    extraction: Extraction,
+    response: Response,
+    now: int,
+    kind: str | None = None,
+) -> None:
+    """Store a page version with all it came from: its validators, the hash of the exact bytes
+    (the next check skips extraction when they come back), and the raw response. The watcher
+    and the baseline taken when a story is opened both store through here."""
+    store.add_page_version(
+        article_id,
+        title=title,
+        byline=extraction.author,
+        text=extraction.text,
+        markdown=extraction.markdown,
+        extractor=extraction.extractor,
+        etag=response.etag,
+        last_modified=response.last_modified,
+        now=now,
+        kind=kind,
+        canonical_url=extraction.canonical_url,
+        body_hash=body_hash(response.content),
+        raw=kept_raw(config, response),
+    )
 
 
 def kept_raw(config: Config, response: Response) -> RawPage | None:
