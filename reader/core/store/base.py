@@ -121,6 +121,8 @@ class StoreBase:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer newsroom (schema {version})")
         if version == 0:
+            # Space freed by pruning is handed back a little at a time (see the prune step).
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -106,4 +106,26 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             body BLOB NOT NULL
         )""",
     ),
+    # 8: managing feeds and keeping the store in shape: a feed's own refresh interval and full-text
+    # choice, feeds unsubscribed but kept for their starred stories, tags beyond the folder, the
+    # stories pruned (so a feed that still lists them does not bring them back) and small facts
+    # about the store itself (such as when it was last pruned).
+    (
+        "ALTER TABLE feeds ADD COLUMN interval_minutes INTEGER",
+        "ALTER TABLE feeds ADD COLUMN extract INTEGER",
+        "ALTER TABLE feeds ADD COLUMN removed_at INTEGER",
+        """CREATE TABLE feed_tags (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            tag TEXT NOT NULL,
+            PRIMARY KEY (feed_id, tag)
+        ) WITHOUT ROWID""",
+        """CREATE TABLE pruned (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            guid TEXT NOT NULL,
+            pruned_at INTEGER NOT NULL,
+            PRIMARY KEY (feed_id, guid)
+        ) WITHOUT ROWID""",
+        "CREATE TABLE store_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    ),
 )
