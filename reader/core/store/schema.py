@@ -128,4 +128,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         ) WITHOUT ROWID""",
         "CREATE TABLE store_facts (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     ),
+    # 9: a story's enclosures (podcasts, PDFs): a JSON list of {"url", "type", "length"}.
+    ("ALTER TABLE articles ADD COLUMN enclosures TEXT",),
 )
