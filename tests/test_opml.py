@@ -375,7 +375,7 @@ def test_newsboat_fixture() -> None:
         Subscription("https://harbour.example/rss", "Harbour & Bay Gazette", "Local News"),
         Subscription("https://quoted.example/feed.xml", None, "tech"),
         Subscription("https://hidden.example/atom", None, None),
-        Subscription("https://tagged.example/feed", "Tagged", "News"),
+        Subscription("https://tagged.example/feed", "Tagged", "News", ("second-tag",)),
         Subscription("http://plain.example/index.rss", None, None),
     ]
     assert notes == [
@@ -390,8 +390,12 @@ def test_newsboat_fixture() -> None:
     ("line", "expected"),
     [
         ("https://a.example/", Subscription("https://a.example/")),
-        ("https://a.example/ one two", Subscription("https://a.example/", None, "one")),
-        ('https://a.example/ "two words" x', Subscription("https://a.example/", None, "two words")),
+        ("https://a.example/ one two", Subscription("https://a.example/", None, "one", ("two",))),
+        (
+            'https://a.example/ "two words" x "a  b" x',
+            Subscription("https://a.example/", None, "two words", ("x", "a b")),
+        ),
+        ('https://a.example/ "" tag', Subscription("https://a.example/", None, None, ("tag",))),
         ('https://a.example/ "~A title" tag', Subscription("https://a.example/", "A title", "tag")),
         ("https://a.example/ tag ~Short", Subscription("https://a.example/", "Short", "tag")),
         ("https://a.example/ !hidden tag", Subscription("https://a.example/", None, "tag")),
@@ -443,18 +447,23 @@ def test_newsboat_unsupported_lines_are_noted(line: str) -> None:
         "feed://b.example/",
     ],
 )
-def test_newsboat_bad_url_refuses_the_whole_file(bad: str) -> None:
-    message = refused(f"https://a.example/\n# comment\n{bad}\nhttps://c.example/\n")
-    assert message.startswith("line 3: ")
+def test_newsboat_bad_lines_are_skipped_with_a_note(bad: str) -> None:
+    subs, notes = read(f"https://a.example/\n# comment\n{bad}\nhttps://c.example/\n")
+    assert [s.url for s in subs] == ["https://a.example/", "https://c.example/"]
+    [note] = notes
+    assert note.startswith("line 3: ") and note.endswith(", skipped")
+    assert refused(f"# only\n{bad}\n").startswith("no feeds found in urls file: line 2: ")
 
 
 def test_newsboat_unterminated_quote_names_the_line() -> None:
-    assert refused('https://a.example/\nhttps://b.example/ "open\n').startswith("line 2: ")
+    subs, notes = read('https://a.example/\nhttps://b.example/ "open\n')
+    assert subs == [Subscription("https://a.example/")]
+    assert notes == ["line 2: unterminated quoted tag, skipped"]
 
 
 def test_newsboat_line_numbers_count_only_newlines() -> None:
     data = 'https://a.example/ "x\u2028y\x0cz"\nhttps://b.example/\nftp://c.example/\n'
-    assert refused(data).startswith("line 3: ")
+    assert read(data)[1][0].startswith("line 3: ")
 
 
 def test_newsboat_only_comments_and_unsupported_lines_is_refused() -> None:

@@ -21,16 +21,24 @@ from xml.sax.saxutils import escape, quoteattr
 
 from reader.core.safety import display_url
 
-__all__ = ["Subscription", "SubscriptionFileError", "read_subscriptions", "write_opml"]
+__all__ = [
+    "Subscription",
+    "SubscriptionFileError",
+    "read_subscriptions",
+    "write_opml",
+    "write_urls",
+]
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """One feed to subscribe to; ``folder`` is a "/"-joined path such as ``"News/Local"``."""
+    """One feed to subscribe to; ``folder`` is a "/"-joined path such as ``"News/Local"``, and
+    ``tags`` are the labels beyond it, in order."""
 
     url: str
     title: str | None = None
     folder: str | None = None
+    tags: tuple[str, ...] = ()
 
 
 class SubscriptionFileError(ValueError):
@@ -224,7 +232,14 @@ class _OpmlCollector:
             return
         self.seen.add(url)
         folder = _folder_path(self.stack)
-        self.subscriptions.append(Subscription(url=url, title=title, folder=folder))
+        tags = _categories(attrs.get("category"))
+        self.subscriptions.append(Subscription(url=url, title=title, folder=folder, tags=tags))
+
+
+def _categories(value: str | None) -> tuple[str, ...]:
+    """An outline's ``category``: comma-separated, each perhaps a "/"-path (OPML 2.0); tags."""
+    names = (_clean(part.strip().strip("/")) for part in (value or "").split(","))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 def _refuse_entity_declaration(*_args: object) -> None:
@@ -309,8 +324,9 @@ def _scan_outlines(text: str) -> _OpmlCollector:
 _UNSUPPORTED_PREFIXES = {"query:": "query", "exec:": "exec", "filter:": "filter"}
 
 
-def _tokens(line: str, lineno: int) -> Iterator[str]:
+def _tokens(line: str, lineno: int) -> list[str]:
     """Split a urls line the way newsboat does: whitespace-separated, ``"double quotes"`` group."""
+    tokens: list[str] = []
     i, n = 0, len(line)
     while i < n:
         if line[i].isspace():
@@ -320,7 +336,7 @@ def _tokens(line: str, lineno: int) -> Iterator[str]:
             j = i
             while j < n and not line[j].isspace():
                 j += 1
-            yield line[i:j]
+            tokens.append(line[i:j])
             i = j
             continue
         chars: list[str] = []
@@ -333,11 +349,13 @@ def _tokens(line: str, lineno: int) -> Iterator[str]:
         if i >= n:
             raise SubscriptionFileError(f"line {lineno}: unterminated quoted tag")
         i += 1
-        yield "".join(chars)
+        tokens.append("".join(chars))
+    return tokens
 
 
 def _read_urls(text: str) -> tuple[list[Subscription], list[str]]:
-    """Read a newsboat urls file. Strict: one bad URL line rejects the file, nothing half-done."""
+    """Read a newsboat urls file. A line that is not a feed (no http(s) URL, broken quoting) is
+    skipped with a note naming it; a file without a single feed is refused."""
     subscriptions: list[Subscription] = []
     notes: list[str] = []
     seen: set[str] = set()
@@ -353,31 +371,42 @@ def _read_urls(text: str) -> tuple[list[Subscription], list[str]]:
         if kind:
             notes.append(f"line {lineno}: {kind} feeds are not supported, skipped")
             continue
-        url, *tags = _tokens(line, lineno)
+        try:
+            url, *tags = _tokens(line, lineno)
+        except SubscriptionFileError as exc:
+            notes.append(f"{exc}, skipped")
+            continue
         if not _is_feed_url(url):
-            raise SubscriptionFileError(f"line {lineno}: not a feed URL: {_show(url)}")
+            notes.append(f"line {lineno}: {_show(line)} is not an http(s) feed URL, skipped")
+            continue
         if url in seen:
             notes.append(f"line {lineno}: duplicate feed {_show(url)}, skipped")
             continue
         seen.add(url)
         subscriptions.append(_subscription_from_tags(url, tags))
     if not subscriptions:
-        raise SubscriptionFileError("no feeds found in urls file")
+        first = f": {notes[0]}" if notes else ""
+        raise SubscriptionFileError(f"no feeds found in urls file{first}")
     return subscriptions, notes
 
 
 def _subscription_from_tags(url: str, tags: list[str]) -> Subscription:
-    """``~Title`` names the feed, ``!tags`` only hide it, and the first other tag is its folder."""
+    """``~Title`` names the feed, ``!tags`` only hide it, the first other tag is its folder (an
+    empty one: none) and the rest are its tags."""
     title: str | None = None
     folder: str | None = None
+    has_folder = False
+    kept: list[str] = []
     for tag in tags:
         if tag.startswith("~"):
             title = title or _clean(tag[1:])
         elif tag.startswith("!"):
             continue
-        elif folder is None:
-            folder = _folder_path([_clean(tag)])
-    return Subscription(url=url, title=title, folder=folder)
+        elif not has_folder:
+            folder, has_folder = _folder_path([_clean(tag)]), True
+        elif name := _clean(tag):
+            kept.append(name)
+    return Subscription(url=url, title=title, folder=folder, tags=tuple(dict.fromkeys(kept)))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -415,9 +444,13 @@ def _outline_lines(subscriptions: Iterable[Subscription], depth: int) -> Iterato
             open_folders.append(part)
         # OPML 2.0 requires text; an untitled feed gets text="" so it reads back untitled.
         title = f" title={_attr(sub.title)}" if sub.title else ""
+        # Commas separate categories: a tag holding one does not fit.
+        tags = [t for t in sub.tags if "," not in t]
+        category = f" category={_attr(','.join(tags))}" if tags else ""
         yield (
             "  " * (depth + len(open_folders))
-            + f'<outline type="rss" text={_attr(sub.title or "")}{title} xmlUrl={_attr(sub.url)}/>'
+            + f'<outline type="rss" text={_attr(sub.title or "")}{title} xmlUrl={_attr(sub.url)}'
+            + f"{category}/>"
         )
     while open_folders:
         open_folders.pop()
@@ -445,4 +478,25 @@ def write_opml(subscriptions: Iterable[Subscription], title: str = "newsroom sub
         "  </body>",
         "</opml>",
     ]
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(tag: str) -> str:
+    """A urls-file token: quoted, with quotes and backslashes escaped, on one line."""
+    one_line = " ".join(_XML_INVALID_CHARS.sub("", tag).split())
+    return '"' + one_line.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_urls(subscriptions: Iterable[Subscription]) -> str:
+    """Serialise subscriptions as a newsboat urls file: the URL, then the folder and the tags as
+    quoted tags and the title as a ``"~Title"`` tag. ``read_subscriptions`` reads it back whole:
+    a feed with tags but no folder has ``""`` where the folder goes."""
+    lines = ["# newsroom subscriptions (a newsboat urls file)"]
+    for sub in subscriptions:
+        tokens = [sub.url]
+        if sub.folder or sub.tags:
+            tokens += [_quoted(tag) for tag in (sub.folder or "", *sub.tags)]
+        if sub.title:
+            tokens.append(_quoted("~" + sub.title))
+        lines.append(" ".join(tokens))
     return "\n".join(lines) + "\n"
