@@ -166,7 +166,7 @@ class Newsroom:
         return [NEWSROOM, "--home", str(self.home), *args]
 
     def refresh(self) -> Run:
-        return timed(self.command("refresh"))
+        return timed(self.command("refresh", "--force"))  # every feed, as newsboat's reload
 
     def stories(self) -> int:
         with sqlite3.connect(self.home / "newsroom.db") as db:

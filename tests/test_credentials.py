@@ -114,7 +114,7 @@ def test_failures_and_errors_mask_the_password(home: Path, private_feed: Loopbac
     assert "alice:***@" in line and "s3cret" not in line
     newsroom(home, "add", with_login(private_feed, "/feed"))
     private_feed.routes["/feed"] = Route(b"down", status=500, content_type="text/plain")
-    refreshed = newsroom(home, "refresh")
+    refreshed = newsroom(home, "refresh", "--force")
     assert b"failed: http://alice:***@" in refreshed.stderr
     assert b"s3cret" not in refreshed.stdout + refreshed.stderr
 

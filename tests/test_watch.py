@@ -175,7 +175,7 @@ def test_paywall_or_error_page_is_not_news(watch, newsroom: Newsroom) -> None:
 
 def test_feed_only_change(home: Path, watch, newsroom: Newsroom) -> None:
     newsroom.set_feed("Lighthouse future in doubt", "The board met on Tuesday and Wednesday.")
-    summary = refresh_all(watch.store, load_config(home))
+    summary = refresh_all(watch.store, load_config(home), force=True)
     assert summary.updated == 1
     assert story(watch).updated
 

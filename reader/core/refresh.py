@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from reader.config import Config
 from reader.core.factories import make_fetcher
 from reader.core.fetch import Fetcher, FetchError, feed_limits
-from reader.core.ingest import apply_fetched, content_hash, next_check, retry_at
+from reader.core.ingest import apply_fetched, content_hash, next_check, own_interval, retry_at
 from reader.core.models import Feed, RefreshResult, RefreshStatus, RefreshSummary, Unchanged
 from reader.core.store import Store, StoreError
 
@@ -42,6 +42,7 @@ class Refresher:
         self.pass_timeout = config.refresh.pass_timeout_minutes * 60
         self.fetcher = fetcher
         self._unchanged: list[Unchanged] = []
+        self._ttls: dict[int, int] = {}  # feed id -> the interval the feed itself asks for
 
     async def run(self, feeds: Sequence[Feed]) -> AsyncIterator[RefreshResult]:
         """Yield one RefreshResult per feed, in completion order.
@@ -51,6 +52,7 @@ class Refresher:
         next pass, so slow hosts cannot hold up the rest for ever or always starve the same feeds.
         """
         feeds = sorted(feeds, key=lambda feed: feed.error != SKIPPED)
+        self._ttls = await asyncio.to_thread(self.store.feed_ttls)
         tasks = [asyncio.ensure_future(self.one(feed)) for feed in feeds]
         reported: set[int] = set()
         try:
@@ -110,7 +112,13 @@ class Refresher:
                 Unchanged(
                     feed.id,
                     now,
-                    next_check(now, self.interval, response, None),
+                    next_check(
+                        now,
+                        self.interval,
+                        response,
+                        self._ttls.get(feed.id),
+                        own=own_interval(feed.interval_minutes),
+                    ),
                     response.etag,
                     response.last_modified,
                 )
@@ -139,6 +147,7 @@ class Refresher:
             response,
             now=now,
             interval=self.interval,
+            own_interval=own_interval(feed.interval_minutes),
             body_hash=body_hash,
             moved_to=response.moved_to,
         )
@@ -156,13 +165,13 @@ class Refresher:
     async def _fail(
         self, feed: Feed, message: str, now: int, retry_after: float | None
     ) -> RefreshResult:
+        interval = own_interval(feed.interval_minutes) or self.interval
+        when = retry_at(now, interval, feed.error_count, retry_after)
         await asyncio.to_thread(
-            self.store.record_failure,
-            feed.id,
-            message,
-            now=now,
-            next_check_at=retry_at(now, self.interval, feed.error_count, retry_after),
+            self.store.record_failure, feed.id, message, now=now, next_check_at=when
         )
+        if retry_after is not None:  # even a forced refresh leaves it alone until then
+            await asyncio.to_thread(self.store.hold_feed, feed.id, when, now=now)
         return RefreshResult(feed.id, feed.url, RefreshStatus.FAILED, error=message)
 
 
@@ -202,19 +211,23 @@ def refresh_all(
     config: Config,
     feeds: Sequence[Feed] | None = None,
     on_result: Callable[[RefreshResult], None] | None = None,
+    *,
+    force: bool = False,
 ) -> RefreshSummary:
-    """Refresh ``feeds`` (default: every subscription) from synchronous code, on a newsroom of
-    its own; see Newsroom.refresh."""
+    """Refresh the due ones of ``feeds`` (default: every subscription; ``force``: all of them)
+    from synchronous code, on a newsroom of its own; see Newsroom.refresh."""
     from reader.core.newsroom import Newsroom  # the newsroom runs this module's passes
 
     with Newsroom(store, config) as newsroom:
-        return newsroom.refresh(feeds, on_result=on_result)
+        return newsroom.refresh(feeds, on_result=on_result, force=force)
 
 
 def refresh_in_child(
     config: Config,
-    feeds: Sequence[Feed],
+    feeds: Sequence[Feed] | None,
     on_result: Callable[[RefreshResult], None] | None = None,
+    *,
+    force: bool = False,
 ) -> RefreshSummary:
     """A refresh in a process of its own, for the TUI: parsing and storing hold Python's GIL
     for seconds on a big refresh, and in a thread beside the UI they would make every key press
@@ -226,7 +239,7 @@ def refresh_in_child(
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
         target=_refresh_child,
-        args=(config, list(feeds), sender, os.getpid()),
+        args=(config, None if feeds is None else list(feeds), force, sender, os.getpid()),
         name="newsroom-refresh",
         daemon=True,
     )
@@ -253,7 +266,9 @@ def refresh_in_child(
         child.join(timeout=5)
 
 
-def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent: int) -> None:
+def _refresh_child(
+    config: Config, feeds: list[Feed] | None, force: bool, sender: Connection, parent: int
+) -> None:
     from reader.core.children import follow_parent
     from reader.core.newsroom import Newsroom
 
@@ -268,7 +283,7 @@ def _refresh_child(config: Config, feeds: list[Feed], sender: Connection, parent
         try:
             with Newsroom(store, config) as newsroom:
                 summary = newsroom.refresh(
-                    feeds, on_result=lambda result: sender.send(("result", result))
+                    feeds, on_result=lambda result: sender.send(("result", result)), force=force
                 )
         finally:
             store.close()
