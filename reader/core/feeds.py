@@ -13,6 +13,7 @@ feedparser's refusal of non-trivial entities in its lenient parser remain as a s
 from __future__ import annotations
 
 import calendar
+import codecs
 import contextlib
 import hashlib
 import json
@@ -28,11 +29,11 @@ from urllib.parse import urljoin
 
 import feedparser
 
-from reader.core.models import ParsedEntry, ParsedFeed
+from reader.core.models import Enclosure, ParsedEntry, ParsedFeed
 from reader.core.numbers import outside_int
 from reader.core.quickparse import quick_parse
 from reader.core.safety import without_credentials
-from reader.core.text import html_to_text, tidy_text
+from reader.core.text import decode_references, html_to_text, tidy_text
 
 COMMON_FEED_PATHS: tuple[str, ...] = (
     "/feed",
@@ -86,6 +87,8 @@ def looks_like_feed(data: bytes, content_type: str | None) -> bool:
     """A cheap sniff: is this an XML feed or a JSON Feed (as opposed to, say, a web page)?"""
     head = _start(data)
     if head.startswith(b"{"):
+        if b"\x00" in data[:4]:  # UTF-16/32: compare the ASCII bytes only
+            data = data.replace(b"\x00", b"")
         return b"jsonfeed.org" in data[:4096] or b'"items"' in data
     return bool(_FEED_ROOT.search(head)) and not head.lower().startswith(
         (b"<!doctype html", b"<html")
@@ -105,6 +108,25 @@ def _is_utf7(head: bytes, content_type: str | None) -> bool:
     declaration = head[:200].split(b"?>", 1)[0] if head.startswith(b"<?xml") else b""
     charset = (content_type or "").partition("charset=")[2].encode("ascii", "replace")
     return bool(_UTF7.search(declaration) or _UTF7.match(charset.strip(b"\"' ")))
+
+
+# UTF-16 and UTF-32 without a byte order mark: where the NULs of the first characters (ASCII in
+# any feed: "<", "{" or white space) fall tells which one.
+_WIDE_STARTS = (
+    (re.compile(rb"\x00\x00\x00[\x01-\x7f]"), codecs.BOM_UTF32_BE),
+    (re.compile(rb"[\x01-\x7f]\x00\x00\x00"), codecs.BOM_UTF32_LE),
+    (re.compile(rb"\x00[\x01-\x7f]\x00[\x01-\x7f]"), codecs.BOM_UTF16_BE),
+    (re.compile(rb"[\x01-\x7f]\x00[\x01-\x7f]\x00"), codecs.BOM_UTF16_LE),
+)
+
+
+def _with_bom(data: bytes) -> bytes:
+    """A UTF-16/32 document given the byte order mark it lacks: feedparser guesses such an
+    encoding only from an XML declaration, and a feed may have none."""
+    for start, bom in _WIDE_STARTS:
+        if start.match(data):
+            return bom + data
+    return data
 
 
 def _valid_bytes(data: bytes) -> bytes:
@@ -192,6 +214,7 @@ def _entry(
     updated: int | None,
     summary: str,
     content_html: str | None,
+    enclosures: tuple[Enclosure, ...] = (),
 ) -> ParsedEntry:
     """A ParsedEntry from plain-text title and summary; untitled ones borrow their first words."""
     if not summary and content_html:
@@ -208,6 +231,7 @@ def _entry(
         updated=updated,
         summary=summary,
         content=content_html or None,
+        enclosures=enclosures,
     )
 
 
@@ -256,7 +280,7 @@ def parse_feed(
         raise FeedParseError("entity declarations are not allowed")
     if _is_utf7(head, content_type):
         raise FeedParseError("not a feed: UTF-7 documents are not accepted")
-    data = _valid_bytes(data)
+    data = _valid_bytes(_with_bom(data))
     channel, items = quick_parse(data, content_type) or _feedparser(data, content_type)
     entries = []
     for item in items:
@@ -284,6 +308,7 @@ def parse_feed(
                 updated,
                 summary,
                 body,
+                _enclosures(url, item.get("enclosures") or (), "href", "length"),
             )
         )
     return ParsedFeed(
@@ -292,6 +317,36 @@ def parse_feed(
         ttl_minutes=_ttl(channel),
         entries=_unique(entries),
     )
+
+
+MAX_FILE_BYTES = 2**53  # a larger size is nonsense, and JSON readers lose its digits
+
+
+def _enclosures(
+    base: str, items: Iterable[Any], url_key: str, length_key: str, type_key: str = "type"
+) -> tuple[Enclosure, ...]:
+    """A story's files with web addresses (made absolute), their media type and size; others
+    (a bare name, a mailto:) are left out."""
+    found: dict[str, Enclosure] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        url = _web_url(base, _text(item.get(url_key)))
+        length = item.get(length_key)
+        size = length if isinstance(length, int) and not isinstance(length, bool) else None
+        if size is None:
+            size = outside_int(_text(length), low=0, high=MAX_FILE_BYTES)
+        if url and url not in found:
+            kind = _one_line(_text(item.get(type_key)))[:100]
+            found[url] = Enclosure(url, kind, size if size and 0 < size <= MAX_FILE_BYTES else None)
+    return tuple(found.values())
+
+
+def _json_attachments(base: str, attachments: Any) -> tuple[Enclosure, ...]:
+    """JSON Feed's attachments as enclosures."""
+    if not isinstance(attachments, list):
+        return ()
+    return _enclosures(base, attachments, "url", "size_in_bytes", "mime_type")
 
 
 _EMAIL_AND_NAME = re.compile(r"\s*[^\s@]+@[^\s@]+\s*\((.+)\)\s*")
@@ -343,6 +398,12 @@ def _text(value: Any) -> str:
     return _valid(value) if isinstance(value, str) else ""
 
 
+def _plain_text(value: Any) -> str:
+    """A JSON Feed title, summary or name: plain text by the spec, but publishers escape it as
+    HTML ("I&#039;m", "Q&amp;A"), so its character references are decoded (once)."""
+    return decode_references(_text(value))
+
+
 def _json_author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
     """JSON Feed 1.1 "authors", 1.0 "author", item-level first, then the feed's."""
     for source in (item, feed):
@@ -354,14 +415,15 @@ def _json_author(item: dict[str, Any], feed: dict[str, Any]) -> str | None:
             break
     else:
         return None
-    names = [_text(a.get("name")) for a in authors if isinstance(a, dict)]
+    names = [_plain_text(a.get("name")) for a in authors if isinstance(a, dict)]
     return ", ".join(n for n in names if n) or None
 
 
 def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org), read defensively: any field may be wrong."""
     try:
-        doc = json.loads(data.decode("utf-8-sig", errors="replace"))
+        # JSON's own rule (RFC 8259 names UTF-8, older ones UTF-16/32 told by NULs) and BOMs.
+        doc = json.loads(data.decode(json.detect_encoding(data), errors="replace"))
     except json.JSONDecodeError as exc:
         raise FeedParseError(f"not a feed: invalid JSON ({exc.msg})") from None
     except ValueError:  # int() refuses a number of over 4,300 digits
@@ -376,7 +438,7 @@ def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
             continue
         raw_link = _text(item.get("url")) or _text(item.get("external_url"))
         link = _web_url(url, raw_link)
-        title = tidy_text(_text(item.get("title")))
+        title = tidy_text(_plain_text(item.get("title")))
         content = _text(item.get("content_html"))
         if not content and _text(item.get("content_text")):
             paragraphs = re.split(r"\n\s*\n", _text(item["content_text"]))
@@ -394,12 +456,13 @@ def _parse_json_feed(data: bytes, url: str, now: int) -> ParsedFeed:
                 _json_author(item, doc),
                 published,
                 updated,
-                tidy_text(_text(item.get("summary"))),
+                tidy_text(_plain_text(item.get("summary"))),
                 content or None,
+                _json_attachments(url, item.get("attachments")),
             )
         )
     return ParsedFeed(
-        title=_one_line(_text(doc.get("title"))),
+        title=_one_line(_plain_text(doc.get("title"))),
         site_url=_web_url(url, _text(doc.get("home_page_url"))),
         ttl_minutes=None,
         entries=_unique(entries),
@@ -415,7 +478,7 @@ class _LinkFinder(HTMLParser):
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.hrefs: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, title)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag != "link":
@@ -425,13 +488,23 @@ class _LinkFinder(HTMLParser):
         kind = values.get("type", "").split(";")[0].strip().lower()
         href = values.get("href", "").strip()
         if "alternate" in rels and kind in ANNOUNCED_TYPES and href:
-            self.hrefs.append(href)
+            self.links.append((href, values.get("title", "")))
+
+
+def announced_feeds(html: bytes, base_url: str) -> dict[str, str]:
+    """Feeds a page announces, in page order: absolute http(s) URL -> the title the link gives
+    (perhaps empty), without duplicates."""
+    finder = _LinkFinder()
+    with contextlib.suppress(Exception):  # a broken page simply announces nothing more
+        finder.feed(html[:2_000_000].decode("utf-8", errors="replace"))
+    found: dict[str, str] = {}
+    for href, title in finder.links:
+        url = urljoin(base_url, href)
+        if url.startswith(("http://", "https://")):
+            found.setdefault(url, " ".join(title.split()))
+    return found
 
 
 def discover_feed_links(html: bytes, base_url: str) -> list[str]:
     """Feeds a page announces, in page order, as absolute http(s) URLs without duplicates."""
-    finder = _LinkFinder()
-    with contextlib.suppress(Exception):  # a broken page simply announces nothing more
-        finder.feed(html[:2_000_000].decode("utf-8", errors="replace"))
-    links = [urljoin(base_url, href) for href in finder.hrefs]
-    return list(dict.fromkeys(link for link in links if link.startswith(("http://", "https://"))))
+    return list(announced_feeds(html, base_url))

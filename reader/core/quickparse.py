@@ -206,6 +206,9 @@ def _rss_item(item: Any) -> dict[str, Any]:
             if "author" in entry:
                 raise _Defer
             entry["author"] = _text(child)
+        elif tag == "enclosure":  # feedparser's shape: the url attribute becomes "href"
+            attributes = {"href" if name == "url" else name: value for name, value in child.items()}
+            entry.setdefault("enclosures", []).append(attributes)
     return entry
 
 
@@ -236,7 +239,9 @@ def _atom_link(context: dict[str, Any], element: Any) -> None:
     href = element.get("href")
     if href is None:
         raise _Defer
-    if element.get("rel", "alternate") == "alternate" and (
+    if element.get("rel") == "enclosure":  # with feedparser's default type
+        context.setdefault("enclosures", []).append({"type": "text/html", **element.attrib})
+    elif element.get("rel", "alternate") == "alternate" and (
         element.get("type", "text/html") in _HTML_TYPES
     ):
         context["link"] = href.strip()

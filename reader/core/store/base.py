@@ -2,6 +2,9 @@
 
 Discipline: WAL set once at creation, foreign keys and a busy timeout on every connection, every
 write in a `BEGIN IMMEDIATE` transaction (so two processes queue instead of failing mid-way).
+
+A database this process cannot write (a read-only file, folder or mount) is opened read-only, so
+the commands that only read still work; a write then fails with one line.
 """
 
 from __future__ import annotations
@@ -40,6 +43,27 @@ def _describe(exc: sqlite3.Error, path: Path) -> str:
     return f"database error in {path}: {message}"
 
 
+def _read_only(path: Path) -> bool:
+    """Can this process not write the database? os.access answers for root too on a read-only
+    mount. In WAL mode writing needs the -wal and -shm files beside it: without a writable
+    folder they must already be there, and writable."""
+    if not path.exists():
+        return False  # it is created on open, or the error says why it cannot be
+    if not os.access(path, os.W_OK):
+        return True
+    if os.access(path.parent, os.W_OK):
+        return False
+    return not all(os.access(f"{path}{suffix}", os.W_OK) for suffix in ("-wal", "-shm"))
+
+
+def _read_only_uri(path: Path) -> str:
+    """The database opened read-only. Immutable when no -wal file holds anything: then all of it
+    is in the file, and SQLite needs no -shm file (which it could not create here)."""
+    wal = Path(f"{path}-wal")
+    immutable = not wal.exists() or wal.stat().st_size == 0
+    return path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+
+
 class StoreBase:
     """The newsroom database file. Safe to share between threads: each thread gets its own
     connection, and SQLite's locking (WAL + busy timeout) serialises writers."""
@@ -50,6 +74,7 @@ class StoreBase:
         self._connections: dict[threading.Thread, sqlite3.Connection] = {}
         self._lock = threading.Lock()
         self._write_lock = threading.Lock()
+        self.read_only = _read_only(self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -61,7 +86,11 @@ class StoreBase:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=15
+                _read_only_uri(self.path) if self.read_only else self.path,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=15,
+                uri=self.read_only,
             )
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             conn.execute("PRAGMA foreign_keys = ON")
@@ -86,6 +115,8 @@ class StoreBase:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken up front so concurrent writers wait instead of failing."""
+        if self.read_only:
+            raise StoreError(self._cannot_write())
         conn = self._conn()
         # Threads of this process queue here; other processes queue on SQLite's lock.
         with self._write_lock, self._errors():
@@ -96,6 +127,12 @@ class StoreBase:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def _cannot_write(self) -> str:
+        folder = self.path.parent
+        if os.access(self.path, os.W_OK) and not os.access(folder, os.W_OK):
+            return f"cannot write {self.path}: {folder} is read-only"
+        return f"cannot write {self.path}: it is read-only"
 
     def _read(self, sql: str, params: Params = ()) -> list[Row]:
         with self._errors():
@@ -120,6 +157,8 @@ class StoreBase:
             return
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer newsroom (schema {version})")
+        if self.read_only:
+            raise StoreError(f"{self._cannot_write()}, and it needs an upgrade to open")
         if version == 0:
             # Space freed by pruning is handed back a little at a time (see the prune step).
             conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
