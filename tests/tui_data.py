@@ -16,7 +16,7 @@ from reader.core.models import ParsedEntry, ParsedFeed
 from reader.core.store import Store
 from reader.demo import DESKS, SITE, DemoNewsroom, resolve
 from reader.ui.view import View
-from reader.ui.widgets.feed_list import VIEWS, FeedList, _line
+from reader.ui.widgets.feed_list import VIEWS, FeedList, _folder_line, _line
 
 FROZEN = calendar.timegm((2026, 11, 28, 9, 30, 0))
 # Nothing listens on port 9 here: opening a story fails fast and the same way every run,
@@ -89,7 +89,13 @@ def counts_shown(feeds: FeedList) -> bool:
     lines = {
         View.of_feed(feed.id).option_id: _line(feed.title, feed.unread, bool(feed.error))
         for feed in feeds.feeds.values()
+        if feed.folder not in feeds.closed
     }
+    for folder in {feed.folder for feed in feeds.feeds.values() if feed.folder}:
+        closed = folder in feeds.closed
+        lines[View.of_folder(folder).option_id] = _folder_line(
+            folder, feeds.folder_unread(folder), closed
+        )
     lines["unread"] = _line(dict(VIEWS)["unread"], sum(f.unread for f in feeds.feeds.values()))
     return all(str(feeds.get_option(key).prompt) == str(line) for key, line in lines.items())
 

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from reader.ui.actions.stories import Stories
 from reader.ui.actions.views import Views
 from reader.ui.screens.help import HelpScreen, help_rows
+from reader.ui.widgets.article_list import END
 from reader.ui.widgets.feed_list import FeedList
 
 Pane = Literal["feeds", "articles", "reader"]
@@ -17,6 +18,8 @@ Pane = Literal["feeds", "articles", "reader"]
 
 class Navigation(Stories, Views):
     def _focused_pane(self) -> Pane:
+        if self.reading and self.screen.has_class("-narrow"):
+            return "reader"  # it has the whole screen
         focused = self.focused
         if isinstance(focused, FeedList):
             return "feeds"
@@ -37,9 +40,17 @@ class Navigation(Stories, Views):
         if self._focused_pane() == "reader":
             self.reader.scroll_end() if bottom else self.reader.scroll_home()
         elif bottom:
-            self.articles.move_to(len(self.articles.rows) - 1)
+            self.articles.move_to(END)
         else:
             self.articles.move_to(0)
+
+    def action_story(self, delta: int) -> None:
+        """The next or previous story of the list, opened: in the reading pane, whichever
+        pane has the keys."""
+        before = self.articles.cursor
+        self.articles.move(delta)
+        if self.articles.cursor != before and (article := self.articles.current) is not None:
+            self.open_article(article)
 
     def action_open(self) -> None:
         if self._focused_pane() == "feeds":
@@ -49,6 +60,8 @@ class Navigation(Stories, Views):
             self.open_article(article)
 
     def action_page_down(self) -> None:
+        if self._focused_pane() == "feeds" and self.feeds.toggle_folder():
+            return  # space on a folder opens or closes it
         if self.reader.article is not None and self.reader.display:
             self.reader.scroll_page_down(animate=False)
         else:
@@ -88,4 +101,4 @@ class Navigation(Stories, Views):
             self.show_view(self.view)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(help_rows(self)))
+        self.push_screen(HelpScreen(help_rows(self, self.config.keys)))

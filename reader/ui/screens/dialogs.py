@@ -17,11 +17,14 @@ class InputDialog(ModalScreen[str | None]):
 
     BINDINGS = bindings(INPUT_DIALOG)
 
-    def __init__(self, title: str, placeholder: str = "", value: str = "") -> None:
+    def __init__(
+        self, title: str, placeholder: str = "", value: str = "", *, empty: bool = False
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.placeholder = placeholder
         self.value = value
+        self.empty = empty  # an empty line is an answer ("" rather than None, which cancels)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -30,7 +33,8 @@ class InputDialog(ModalScreen[str | None]):
             yield Label(Content("enter to confirm · escape to cancel"), classes="dialog-hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        value = event.value.strip()
+        self.dismiss(value if value or self.empty else None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

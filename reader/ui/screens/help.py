@@ -1,31 +1,44 @@
-"""The help screen, generated from the live bindings (so remapped keys show as remapped)."""
+"""The help screen, generated from the key tables (so remapped keys show as remapped)."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.containers import Vertical
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label
+from textual.widgets import Label, Static
 
-from reader.ui.bindings import HELP, bindings
+from reader.ui.bindings import APP, ARTICLE_LIST, FEED_LIST, HELP, bindings, keys_of
 from reader.ui.outside import clean
 
+# Where a table's keys act, after their description; the main screen's act everywhere.
+PLACES = ((APP, ""), (ARTICLE_LIST, " (story list)"), (FEED_LIST, " (feeds pane)"))
 
-def help_rows(app: App[None]) -> list[tuple[str, str, str]]:
-    """Every binding in force on the main screen, keys as remapped by the user's keymap."""
-    keys: dict[tuple[str, str], list[str]] = {}
-    tooltips: dict[tuple[str, str], str] = {}
-    for key, active in app.screen.active_bindings.items():
-        binding = active.binding
-        # Ours (they have ids) and the app's own; not the generic scrolling of containers.
-        if not binding.description or not (binding.id or active.node is app):
-            continue
-        name = (binding.description, binding.action)
-        keys.setdefault(name, []).append(app.get_key_display(binding.with_key(key)))
-        tooltips[name] = binding.tooltip
-    return [(", ".join(k), name[0], tooltips[name]) for name, k in keys.items()]
+
+def help_rows(app: App[None], keymap: dict[str, str]) -> list[tuple[str, str, str]]:
+    """Every key of the main screen, its story list and its feeds pane, as the user's keymap
+    has them: (keys, label, what it does)."""
+    rows: list[tuple[str, str, str]] = []
+    for table, place in PLACES:
+        for row in table:
+            keys = keys_of(row, keymap)
+            shown = ", ".join(app.get_key_display(Binding(key, row.action)) for key in keys)
+            rows.append((shown, row.label, row.tooltip + place))
+    return rows
+
+
+def _table(rows: list[tuple[str, str, str]]) -> Table:
+    """The keys as a table whose last column wraps: at 80 columns no description is cut."""
+    table = Table(box=None, expand=True, show_edge=False, pad_edge=False)
+    table.add_column("Key", style="bold", no_wrap=True)
+    table.add_column("Action", no_wrap=True)
+    table.add_column("What it does", ratio=1)
+    for key, description, tooltip in rows:
+        table.add_row(Text(clean(key)), Text(clean(description)), Text(clean(tooltip)))
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,11 +54,11 @@ class HelpScreen(ModalScreen[None]):
                 Content("Keys  (escape closes; ctrl+p opens the command palette)"),
                 classes="dialog-title",
             )
-            table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True)
-            table.add_columns("Key", "Action", "What it does")
-            for key, description, tooltip in self.rows:
-                table.add_row(Text(clean(key)), Text(clean(description)), Text(clean(tooltip)))
-            yield table
+            with VerticalScroll(id="help-keys"):
+                yield Static(_table(self.rows))
+
+    def on_mount(self) -> None:
+        self.query_one("#help-keys").focus()
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

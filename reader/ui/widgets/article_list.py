@@ -7,6 +7,7 @@ no widget per row.
 
 from __future__ import annotations
 
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 
@@ -26,6 +27,8 @@ from reader.ui.outside import clean
 from reader.ui.widgets.lines import by_class, look, set_height
 
 PREFETCH = 40  # ask for the next page when the cursor is this close to the end
+FEED_CAP = 28  # the widest the feed column gets, in cells
+END = -1  # move_to(END): the last story of the view, however many pages down
 # One letter for the kind of the latest change, beside the ↻ badge.
 KIND_BADGES = {
     "headline": "H",
@@ -74,7 +77,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.article = article
 
     class NeedMore(Message):
-        """The list is near the end of what it holds and more stories exist."""
+        """The list is near the end of what it holds and more stories exist; ``to_end``: every
+        story down to the last is wanted (the cursor was sent there)."""
+
+        def __init__(self, to_end: bool = False) -> None:
+            super().__init__()
+            self.to_end = to_end
 
     def __init__(self, clock: Callable[[], float] = time.time, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -83,6 +91,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.has_more = False
         self.empty_message = "No stories here yet."
         self._asked_more = False
+        # Where the cursor goes once more stories are in: an index, or END for the last.
+        self._pending: int | None = None
+        self._feed_cells = 0  # the widest feed name of the stories held
         # Drawn lines by (story, width, age, cursor state): moving the cursor or scrolling
         # redraws from here instead of building styled text again.
         self._lines: LRUCache[tuple[object, ...], Strip] = LRUCache(256)
@@ -104,6 +115,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self.rows = list(rows)
         self.has_more = has_more
         self._asked_more = False
+        self._pending = None
+        self._feed_cells = _widest_feed(self.rows)
         set_height(self, len(self.rows))
         index = 0
         if keep and old is not None:
@@ -115,11 +128,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
-    def extend(self, rows: Sequence[Article], has_more: bool) -> None:
+    def extend(self, rows: Sequence[Article], has_more: bool, after: int | None) -> None:
+        """Add the page read after the story ``after``; a page read for a list that has changed
+        since (reloaded, or extended by another page) is dropped."""
+        last = self.rows[-1].id if self.rows else None
+        if after != last:
+            return
         self.rows.extend(rows)
         self.has_more = has_more
         self._asked_more = False
+        self._feed_cells = max(self._feed_cells, _widest_feed(rows))
         set_height(self, len(self.rows))
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self.move_to(pending)  # asks for the next page again if it is further down
 
     def update_article(self, article: Article) -> None:
         for i, row in enumerate(self.rows):
@@ -131,12 +153,24 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- movement ---------------------------------------------------------------------------
 
     def move(self, delta: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+        """``delta`` stories down (up when negative), from where the cursor is going."""
+        pending = self._pending
+        start = self.cursor if pending is None or pending == END else pending
+        self.move_to(max(0, start + delta))
 
     def move_to(self, index: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, index))
+        """Move the cursor to ``index`` (END: the last story of the view). A place past the
+        stories loaded so far is reached once the pages down to it are in."""
+        if not self.rows:
+            return
+        last = len(self.rows) - 1
+        if self.has_more and (index == END or index > last):
+            self._pending = index
+            self.cursor = last
+            self._asked_more = True
+            self.post_message(self.NeedMore(to_end=index == END))
+            return
+        self.cursor = last if index == END else max(0, min(last, index))
 
     def action_page(self, direction: int) -> None:
         self.move(direction * max(1, self.size.height - 1))
@@ -179,14 +213,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         index = int(self.scroll_y) + y
         base = self._base_style()
         if not self.rows:
-            if y == 1:
-                return Strip([Segment(f" {clean(self.empty_message)}".ljust(width), base)], width)
+            lines = textwrap.wrap(clean(self.empty_message), max(10, width - 2))
+            if 1 <= y <= len(lines):
+                return Strip([Segment(" " + lines[y - 1], base)]).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         if index >= len(self.rows):
             return Strip.blank(width, base)
         article = self.rows[index]
         when = age(self.clock() - article.published).rjust(4)
-        key = (article, width, when, index == self.cursor and (1 + self.has_focus))
+        feed_width = self.feed_width(width)
+        key = (article, width, feed_width, when, index == self.cursor and (1 + self.has_focus))
         strip = self._lines.get(key)
         if strip is None:
             cursor = None
@@ -194,7 +230,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 cursor = self._styles["article-list--cursor"]
                 if not self.has_focus:
                     cursor = Style(bgcolor=cursor.bgcolor, dim=True) if cursor.bgcolor else cursor
-            strip = self._lines[key] = self._row(article, width, when, base, cursor)
+            strip = self._lines[key] = self._row(article, width, feed_width, when, base, cursor)
         return strip
 
     def notify_style_update(self) -> None:
@@ -214,14 +250,27 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 self._lines.clear()  # a new theme: every cached line is stale
         return self._look[0]
 
+    def feed_width(self, width: int) -> int:
+        """The feed column: a fifth of the list (20 cells at most) on a narrow terminal; on a
+        wide one no wider than the longest feed name held, within a fifth of the list (FEED_CAP
+        at most). The title takes the rest."""
+        if self.screen.has_class("-narrow"):
+            return max(6, min(20, width // 5))
+        return max(6, min(FEED_CAP, width // 5, self._feed_cells))
+
     def _row(
-        self, article: Article, width: int, when: str, base: Style, cursor: Style | None
+        self,
+        article: Article,
+        width: int,
+        feed_width: int,
+        when: str,
+        base: Style,
+        cursor: Style | None,
     ) -> Strip:
         """One story's line, as segments in styles worked out once per restyle (building it
         as Rich text took three times as long, and page down draws a whole screen of them)."""
         palette = self._palette
         badge = palette["article-list--badge-updated"]
-        feed_width = max(6, min(20, width // 5))
         title_width = max(8, width - feed_width - len(when) - 9)
         title = clean(article.title) or "(untitled)"
         feed = clean(article.feed_title)
@@ -241,6 +290,10 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         ]
         segments = [Segment(text, style + cursor if cursor else style) for text, style in parts]
         return Strip(segments).adjust_cell_length(width, base)
+
+
+def _widest_feed(rows: Sequence[Article]) -> int:
+    return max((cell_len(clean(name)) for name in {a.feed_title for a in rows}), default=0)
 
 
 def _fit(text: str, width: int) -> str:
