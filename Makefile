@@ -29,6 +29,7 @@ bench: venv
 	$(BIN)/python bench/compare.py
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/watch.py
+	$(BIN)/python bench/search.py
 
 screenshots: venv
 	$(BIN)/python docs/screenshots.py

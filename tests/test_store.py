@@ -10,6 +10,7 @@ import pytest
 
 from reader.core.changes import feed_change
 from reader.core.models import Decision, ParsedEntry, ParsedFeed, StoryState
+from reader.core.query import QueryError
 from reader.core.store import Store, StoreError
 from reader.core.store.schema import MIGRATIONS
 
@@ -203,11 +204,15 @@ def test_search_finds_best_match_first(store: Store, feed_id: int) -> None:
     results = store.search("ferry")
     assert [a.title for a in results] == ["Ferry strike ends", "Council budget"]
     assert store.search("ferry strike")[0].title == "Ferry strike ends"
-    assert store.search('"unbalanced OR (') == []
-    # A changed story is found by its new words, not its old ones.
+    with pytest.raises(QueryError):
+        store.search('"unbalanced OR (')
+    # A changed story is found by its new words, and by its old ones in the version that had
+    # them.
     apply(store, feed_id, entry(3, title="Weather", summary="Snow."))
     assert [a.title for a in store.search("snow")] == ["Weather"]
-    assert store.search("rain") == []
+    assert [(h.article.title, h.matched_version) for h in store.search_hits("rain")] == [
+        ("Weather", 1)
+    ]
 
 
 def test_failures_are_stored_and_cleared(store: Store, feed_id: int) -> None:
