@@ -42,6 +42,14 @@ class RefreshConfig(NamedTuple):
     pass_timeout_minutes: float = 10.0
 
 
+class StoreConfig(NamedTuple):
+    # Retention: stories older than this many days go (0: keep them all) ...
+    keep_days: int = 0
+    # ... and so do those beyond the newest this many of each feed (0: no cap). Starred
+    # stories and stories with recorded changes are always kept.
+    keep_per_feed: int = 0
+
+
 class ExtractConfig(NamedTuple):
     # Off by default: extracting every new story costs a page fetch and ~0.15 s of CPU each,
     # while opening a story extracts just that one (and caches it).
@@ -78,6 +86,23 @@ class TuiConfig(NamedTuple):
     refresh_on_start: bool = True
     theme: str = "textual-dark"
     browser: tuple[str, ...] = ()  # argv with {url} and {title}; empty: the system's
+    save_dir: str = ""  # where `S` saves stories; empty: the `saved` folder beside config.toml
+    clipboard: bool = False  # `y` copies a story's URL with OSC 52 (the terminal may log it)
+
+
+class FiltersConfig(NamedTuple):
+    # Queries in the search language: a story matching any of them is hidden from every list
+    # and unread count (`is:hidden` finds it). Checked at load: a bad one is a config error.
+    hide: tuple[str, ...] = ()
+
+
+class SavedSearch(NamedTuple):
+    """A `[[saved]]` table: a named query shown as a view; ``notify``: new stories matching it
+    go to the [notify] command and URLs."""
+
+    name: str
+    query: str
+    notify: bool = False
 
 
 class Config(NamedTuple):
@@ -89,6 +114,9 @@ class Config(NamedTuple):
     extract: ExtractConfig = ExtractConfig()
     watch: WatchConfig = WatchConfig()
     notify: NotifyConfig = NotifyConfig()
+    store: StoreConfig = StoreConfig()
+    filters: FiltersConfig = FiltersConfig()
+    saved: tuple[SavedSearch, ...] = ()
     # Key remapping for the TUI: binding id -> keys ("ctrl+r" or "r,f5"); ids checked by the UI.
     keys: dict[str, str] = {}
 
@@ -110,6 +138,8 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "watch.every_minutes": (0.1, 1440),
     "watch.schedule_scale": (0.01, 100),
     "watch.max_age_days": (1, 3650),
+    "store.keep_days": (0, 36500),  # 0: keep everything
+    "store.keep_per_feed": (0, 1_000_000),  # 0: no cap
 }
 
 
@@ -182,6 +212,8 @@ _SECTIONS: dict[str, type] = {
     "extract": ExtractConfig,
     "watch": WatchConfig,
     "notify": NotifyConfig,
+    "store": StoreConfig,
+    "filters": FiltersConfig,
 }
 
 
@@ -217,10 +249,167 @@ def load_config(home: str | os.PathLike[str] | None = None) -> Config:
         if name == "keys":
             sections["keys"] = _keys(values, config_path)
             continue
+        if name == "saved":
+            sections["saved"] = _saved(values, config_path)
+            continue
         if name not in _SECTIONS:
             raise ConfigError(f"{config_path}: unknown section [{name}]")
         sections[name] = _section(_SECTIONS[name], values, name, config_path)
+    for i, text in enumerate(sections["filters"].hide if "filters" in sections else ()):
+        problem = query_problem(text, hide=True)
+        if problem:
+            raise ConfigError(f"{config_path}: filters.hide[{i + 1}] {_quoted(text)}: {problem}")
     return config._replace(**sections)
+
+
+def _quoted(text: str) -> str:
+    import json
+
+    return json.dumps(text, ensure_ascii=False)
+
+
+def query_problem(text: str, *, hide: bool = False) -> str | None:
+    """Why ``text`` cannot be a saved search (``hide``: a hide filter), or None. A hide filter
+    is applied to each story as it arrives, so it may not depend on what changes afterwards:
+    a story's state (is:) or the time (age:, whose tree differs from one moment to the next)."""
+    from reader.core.query import QueryError, State, parse
+
+    try:
+        query = parse(text, now=0)
+    except QueryError as exc:
+        return str(exc)
+    if query.in_view:
+        return f"in:view has no meaning in a {'filter' if hide else 'saved search'}"
+    if not hide:
+        return None
+    if any(isinstance(node, State) for node in _nodes(query.root)):
+        return "is: cannot be used in a filter (a story's state changes after it arrives)"
+    if parse(text, now=86400) != query:
+        return "age: cannot be used in a filter (use after: or before:)"
+    return None
+
+
+def _nodes(node: Any) -> list[Any]:
+    """Every node of a query tree (And and Or have parts, Not has a part)."""
+    if node is None:
+        return []
+    children = getattr(node, "parts", None) or ([node.part] if hasattr(node, "part") else [])
+    return [node, *(n for child in children for n in _nodes(child))]
+
+
+def _saved(values: Any, path: Path) -> tuple[SavedSearch, ...]:
+    """The [[saved]] tables: each a name (unique, not empty), a query and an optional notify."""
+    if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
+        raise ConfigError(f"{path}: saved must be [[saved]] tables")
+    found: list[SavedSearch] = []
+    for i, table in enumerate(values, start=1):
+        where = f"saved[{i}]"
+        for key in table:
+            if key not in SavedSearch._fields:
+                raise ConfigError(f"{path}: {where}: unknown key {key}")
+        for key in ("name", "query"):
+            value = table.get(key)
+            if not isinstance(value, str) or not value.strip():
+                raise ConfigError(f"{path}: {where}: {key} must be a string that is not empty")
+        name = table["name"].strip()
+        where = f"saved {_quoted(name)}"
+        if not isinstance(table.get("notify", False), bool):
+            raise ConfigError(f"{path}: {where}: notify must be true or false")
+        if any(s.name == name for s in found):
+            raise ConfigError(f"{path}: {where}: the name is used twice")
+        problem = query_problem(table["query"])
+        if problem:
+            raise ConfigError(f"{path}: {where}: bad query: {problem}")
+        found.append(SavedSearch(name, table["query"], table.get("notify", False)))
+    return tuple(found)
+
+
+_HEADER = re.compile(r"^\s*\[")
+
+
+def save_setting(path: Path, section: str, key: str, value: str) -> None:
+    """Set one string setting in config.toml, every other line (comments included) left as it
+    is: the key's value is replaced in place, else the key is added under its section's header,
+    else the section at the end. A file this cannot change safely (a dotted or inline table)
+    raises ConfigError and is left alone."""
+    import json
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    lines = text.splitlines(keepends=True)
+    header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?$")
+    setting = re.compile(
+        rf"""^(\s*{re.escape(key)}\s*=\s*)("(?:[^"\\\n]|\\.)*"|'[^'\n]*')(.*)$""", re.DOTALL
+    )
+    start = next((i for i, line in enumerate(lines) if header.match(line)), None)
+    if start is None:
+        gap = "" if not text else "\n" if text.endswith("\n") else "\n\n"
+        lines.append(f"{gap}[{section}]\n{key} = {quoted}\n")
+    else:
+        end = next((i for i in range(start + 1, len(lines)) if _HEADER.match(lines[i])), len(lines))
+        found = next((i for i in range(start + 1, end) if setting.match(lines[i])), None)
+        if found is None:
+            lines.insert(start + 1, f"{key} = {quoted}\n")
+        else:
+            match = setting.match(lines[found])
+            assert match is not None
+            lines[found] = match[1] + quoted + match[3]
+    updated = "".join(lines)
+    try:
+        table = tomllib.loads(updated).get(section, {})
+    except tomllib.TOMLDecodeError:
+        table = {}
+    if not isinstance(table, dict) or table.get(key) != value:
+        raise ConfigError(f"{path}: cannot set {section}.{key} here; set it by hand")
+    _write_config(path, updated)
+
+
+def append_saved(path: Path, saved: SavedSearch) -> None:
+    """Add a [[saved]] table at the end of config.toml, every line before it left as it is. A
+    file where that would not read back as this saved search last (``saved`` set some other
+    way) raises ConfigError and is left alone."""
+    import json
+    import tomllib
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    gap = "" if not text else "\n" if text.endswith("\n") else "\n\n"
+    table = f"[[saved]]\nname = {json.dumps(saved.name, ensure_ascii=False)}\n"
+    table += f"query = {json.dumps(saved.query, ensure_ascii=False)}\n"
+    if saved.notify:
+        table += "notify = true\n"
+    updated = text + gap + table
+    try:
+        found = tomllib.loads(updated).get("saved")
+    except tomllib.TOMLDecodeError:
+        found = None
+    last = found[-1] if isinstance(found, list) and found else None
+    if last != {k: v for k, v in saved._asdict().items() if k != "notify" or v}:
+        raise ConfigError(f"{path}: cannot add a [[saved]] table here; add it by hand")
+    _write_config(path, updated)
+
+
+def _write_config(path: Path, text: str) -> None:
+    """Replace config.toml with ``text`` at once (a new file renamed over it), its mode kept."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".new")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write ({exc.strerror})") from None
 
 
 def log_path(home: str | os.PathLike[str] | None = None) -> Path:

@@ -180,7 +180,7 @@ def test_the_daemon_prints_a_start_line_and_a_line_per_change(
         watchdog.cancel()
         daemon.send_signal(signal.SIGTERM)
         daemon.communicate(timeout=10)
-    assert "watching the stories of 1 feeds" in start
+    assert "watching the stories of 1 feed\n" in start
     assert re.fullmatch(rf"\S+Z  update\s+1  {TITLE}\n", line)
 
 

@@ -28,6 +28,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     config = load_config(args.home)
     store = Store(config.db_path)
     try:
+        if config.filters.hide or store.hide_digest():
+            from reader.core.filters import apply_filters
+
+            apply_filters(store, config)  # the filters changed since the last command
         code: int = function(args, config, store)
         return code
     finally:

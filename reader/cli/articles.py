@@ -11,6 +11,7 @@ from reader.cli.output import (
     Style,
     article_json,
     clean,
+    enclosures_json,
     iso,
     print_articles,
     print_json,
@@ -25,12 +26,21 @@ from reader.core.store import Store
 def cmd_articles(args: argparse.Namespace, config: Config, store: Store) -> int:
     if args.feed is not None and store.feed(args.feed) is None:
         raise UsageError(f"no feed with id {args.feed}")
+    query = None
+    if args.saved is not None:
+        from reader.core.filters import UnknownSavedError, saved_query, saved_search
+
+        try:
+            query = saved_query(saved_search(config, args.saved))
+        except UnknownSavedError as exc:
+            raise UsageError(str(exc)) from None
     articles = store.articles(
         feed_id=args.feed,
         unread=args.unread,
         starred=args.starred,
         updated=args.updated,
         limit=args.limit,
+        query=query,
     )
     if args.json:
         print_json([article_json(a) for a in articles])
@@ -40,11 +50,22 @@ def cmd_articles(args: argparse.Namespace, config: Config, store: Store) -> int:
 
 
 def cmd_search(args: argparse.Namespace, config: Config, store: Store) -> int:
-    articles = store.search(args.query, limit=args.limit)
+    from reader.core.query import QueryError
+
+    try:
+        hits = store.search_hits(args.query, limit=args.limit)
+    except QueryError as exc:
+        raise UsageError(f"bad query: {exc}") from None
     if args.json:
-        print_json([article_json(a) for a in articles])
+        found = []
+        for hit in hits:
+            story = article_json(hit.article)
+            if hit.matched_version is not None:
+                story["matched_version"] = hit.matched_version
+            found.append(story)
+        print_json(found)
     else:
-        print_articles(articles)
+        print_articles([hit.article for hit in hits])
     return 0
 
 
@@ -56,12 +77,21 @@ def article_or_fail(store: Store, article_id: int) -> Article:
 
 
 def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
+    from reader.core.links import file_lines, link_lines, number_links, plain
     from reader.core.newsroom import Newsroom
 
+    if args.json and args.markdown:
+        raise UsageError("show takes --json or --markdown, not both")
     a = article_or_fail(store, args.id)
     with Newsroom(store, config) as newsroom:
         story = newsroom.full_text(a)
-    text = story.text
+    if args.markdown:
+        from reader.core.saved import document
+
+        sys.stdout.write(document(a, story))
+        return 0
+    linked = number_links(story.markdown, a.url)
+    text = plain(linked.markdown)
     if args.json:
         print_json(
             {
@@ -72,6 +102,11 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "published": iso(a.published),
                 "text": text,
                 "source": story.source,
+                "links": [
+                    {"n": link.n, "text": link.text, "url": display_url(link.url)}
+                    for link in linked.links
+                ],
+                "enclosures": enclosures_json(a.enclosures),
             }
         )
         return 0
@@ -85,6 +120,15 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
         print(style(clean(story.note), "33"))
     print()
     print(sanitize_for_terminal(text))
+    for heading, lines in (
+        ("Links", link_lines(linked.links)),
+        ("Files", file_lines(a.enclosures)),
+    ):
+        if lines:
+            print()
+            print(style(heading, "1"))
+            for line in lines:
+                print(clean(line))
     return 0
 
 

@@ -1,13 +1,15 @@
-"""The commands on subscriptions: add, import, export, refresh, feeds."""
+"""The commands on subscriptions: add, import, export, refresh, feeds (edit and remove are in
+manage.py)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from reader.cli.errors import Failure, UsageError
-from reader.cli.output import Style, clean, print_json, shown_url
+from reader.cli.output import Style, clean, counted, print_json, shown_url
 from reader.config import Config
 from reader.core.models import RefreshResult, RefreshStatus
 from reader.core.safety import display_url
@@ -21,16 +23,25 @@ def cmd_add(args: argparse.Namespace, config: Config, store: Store) -> int:
 
     try:
         with Newsroom(store, config) as newsroom:
-            feed, created, stored = newsroom.add_feed(args.url, folder=args.folder)
+            added, others = newsroom.add_feeds(args.url, folder=args.folder, every=args.all)
     except UnsafeURLError as exc:
         raise UsageError(str(exc)) from None
     except SubscribeError as exc:
         raise Failure(str(exc)) from None
-    title = shown_url(feed.title)
-    if created:
-        print(f"Subscribed to {title} <{shown_url(feed.url)}> ({stored} stories)")
-    else:
-        print(f"Already subscribed to {title} <{shown_url(feed.url)}>")
+    for feed, created, stored in added:
+        title = shown_url(feed.title)
+        if created:
+            stories = counted(stored, "story", "stories")
+            print(f"Subscribed to {title} <{shown_url(feed.url)}> ({stories})")
+        else:
+            print(f"Already subscribed to {title} <{shown_url(feed.url)}>")
+    if others:
+        import shlex
+
+        print(f"The site announces {counted(len(others), 'other feed')} (add all with --all):")
+        for link in others:
+            named = f"  # {clean(link.title)}" if clean(link.title) else ""
+            print(f"  newsroom add {shlex.quote(shown_url(link.url))}{named}")
     return 0
 
 
@@ -48,7 +59,9 @@ def cmd_import(args: argparse.Namespace, config: Config, store: Store) -> int:
         raise UsageError(f"{args.file}: {exc}") from None
     for note in notes:
         print(f"note: {clean(note)}", file=sys.stderr)
-    print(f"Imported {added} feeds ({skipped} already subscribed)")
+    print(f"Imported {counted(added, 'feed')} ({skipped} already subscribed)")
+    if added:
+        print("Run `newsroom refresh` to fetch their stories.")
     return 0
 
 
@@ -66,7 +79,7 @@ def cmd_export(args: argparse.Namespace, config: Config, store: Store) -> int:
 def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.newsroom import Newsroom
 
-    feeds = store.feeds(unread=False)
+    feeds, _ = store.feeds_to_refresh(int(time.time()), force=args.force)
     progress = sys.stderr.isatty() and not args.json
     done = 0
 
@@ -82,7 +95,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
             print(f"failed: {shown_url(result.url)}: {clean(result.error)}", file=sys.stderr)
 
     with Newsroom(store, config) as newsroom:
-        summary = newsroom.refresh(feeds, on_result=report)
+        summary = newsroom.refresh(on_result=report, force=args.force)
     if progress:
         sys.stderr.write("\r\x1b[K")
     if args.json:
@@ -94,13 +107,21 @@ def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "not_modified": summary.not_modified,
                 "new": summary.new,
                 "updated": summary.updated,
+                "not_due": summary.not_due,
             }
         )
-    else:
-        print(
-            f"{summary.feeds} feeds: {summary.ok} updated, {summary.not_modified} not modified,"
-            f" {summary.failed} failed; {summary.new} new stories, {summary.updated} changed"
-        )
+        return 0
+    print(
+        f"{counted(summary.feeds, 'feed')}: {summary.ok} fetched,"
+        f" {summary.not_modified} not modified, {summary.failed} failed;"
+        f" {counted(summary.new, 'new story', 'new stories')},"
+        f" {counted(summary.updated, 'story', 'stories')} updated"
+    )
+    if summary.not_due and args.force:
+        held = counted(summary.not_due, "feed")
+        print(f"{held} held back: their servers asked to wait (Retry-After)")
+    elif summary.not_due:
+        print(f"{counted(summary.not_due, 'feed')} not due (refresh --force fetches them now)")
     return 0
 
 
@@ -114,6 +135,9 @@ def cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
                     "url": display_url(f.url),
                     "title": display_url(f.title),
                     "folder": f.folder,
+                    "tags": list(f.tags),
+                    "interval": f.interval_minutes,
+                    "extract": f.extract,
                     "unread": f.unread,
                     "error": f.error,
                 }
@@ -126,7 +150,8 @@ def cmd_feeds(args: argparse.Namespace, config: Config, store: Store) -> int:
     for f in feeds:
         folder = f"[{clean(f.folder)}] " if f.folder else ""
         address = style(shown_url(f.url), "2")
-        line = f"{f.id:>{width}} {f.unread:>5}  {folder}{shown_url(f.title)}  {address}"
+        tags = style(" {" + ", ".join(clean(t) for t in f.tags) + "}", "36") if f.tags else ""
+        line = f"{f.id:>{width}} {f.unread:>5}  {folder}{shown_url(f.title)}{tags}  {address}"
         if f.error:
             line += "  " + style(f"! {clean(f.error)}", "31")
         print(line)

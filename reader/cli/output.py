@@ -10,7 +10,7 @@ import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from reader.core.models import Article
+from reader.core.models import Article, Enclosure
 from reader.core.safety import display_url, sanitize_for_terminal
 
 
@@ -26,6 +26,11 @@ def clean(text: str | None) -> str:
 def shown_url(url: str | None) -> str:
     """A URL for people, never with a password in it."""
     return clean(display_url(url or ""))
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``n`` and the noun that goes with it: "1 feed", "2 feeds", "1 story", "3 stories"."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 def print_json(data: Any) -> None:
@@ -56,7 +61,12 @@ def article_json(a: Article) -> dict[str, Any]:
         "starred": a.starred,
         "updated": a.updated,
         "versions": a.versions,
+        "enclosures": enclosures_json(a.enclosures),
     }
+
+
+def enclosures_json(enclosures: Sequence[Enclosure]) -> list[dict[str, Any]]:
+    return [{"url": display_url(e.url), "type": e.type, "length": e.length} for e in enclosures]
 
 
 def print_articles(articles: Sequence[Article]) -> None:

@@ -15,8 +15,10 @@ from reader.cli.output import clean
 MODULES = {
     **dict.fromkeys(("add", "import", "export", "refresh", "feeds"), "feeds"),
     **dict.fromkeys(("articles", "search", "show", "history", "diff", "mark"), "articles"),
+    **dict.fromkeys(("edit", "remove"), "manage"),
     "watch": "watch",
     "archive": "archive",
+    "prune": "prune",
     **dict.fromkeys(("tui", "demo"), "tui"),
 }
 
@@ -60,29 +62,67 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("add", "subscribe to a feed, or to the feed a site announces")
     p.add_argument("url")
     p.add_argument("--folder", metavar="F")
+    p.add_argument("--all", action="store_true", help="every feed the site announces")
+    p = command("edit", "change a subscription (see `newsroom feeds` for the ids)")
+    p.add_argument("id", type=int, metavar="FEED_ID")
+    p.add_argument("--title", metavar="T", help='a title of your own ("": the feed\'s own)')
+    p.add_argument("--folder", metavar="F", help='a folder, such as News/Local ("": none)')
+    p.add_argument("--tag", action="append", default=[], metavar="T", help="add a tag")
+    p.add_argument("--untag", action="append", default=[], metavar="T", help="take a tag away")
+    p.add_argument("--url", metavar="U", help="a new address for the feed")
+    p.add_argument(
+        "--interval",
+        metavar="MINUTES",
+        help="refresh this feed every MINUTES (1-10080; 0 or default: [refresh] interval_minutes)",
+    )
+    p.add_argument(
+        "--extract",
+        choices=("on", "off", "default"),
+        help="fetch the full text of its new stories on refresh (default: as [extract] says)",
+    )
+    p.add_argument(
+        "--user-agent", metavar="UA", help='the User-Agent to send for it ("": [fetch] user_agent)'
+    )
+    p = command("remove", "unsubscribe; the feed's stories go, except starred ones")
+    p.add_argument("id", type=int, metavar="FEED_ID")
+    json_flag(p)
     p = command("import", "import an OPML file or a newsboat urls file")
     p.add_argument("file", metavar="FILE", help="the file, or - for standard input")
     p = command("export", "print the subscriptions")
-    p.add_argument("--format", choices=("opml", "json"), default="opml")
+    p.add_argument("--format", choices=("opml", "json", "urls"), default="opml")
     p.add_argument(
         "--with-credentials",
         action="store_true",
         help="keep user names and passwords in feed URLs (left out by default)",
     )
-    json_flag(command("refresh", "fetch every feed now"))
+    p = command("refresh", "fetch the feeds that are due")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="fetch every feed now (except those whose server asked to wait, by Retry-After)",
+    )
+    json_flag(p)
+    json_flag(command("prune", "delete stories past [store] keep_days and keep_per_feed"))
     json_flag(command("feeds", "list subscriptions"))
     p = command("articles", "list stories, newest first")
     p.add_argument("--feed", type=int, metavar="ID")
     p.add_argument("--unread", action="store_true")
     p.add_argument("--starred", action="store_true")
     p.add_argument("--updated", action="store_true", help="stories changed after first seen")
+    p.add_argument("--saved", metavar="NAME", help="the stories of a [[saved]] search")
     p.add_argument("--limit", type=_positive, default=50, metavar="N")
     json_flag(p)
     p = command("show", "print a story's text")
     p.add_argument("id", type=int, metavar="ID")
     json_flag(p)
+    p.add_argument("--markdown", action="store_true", help="print the story as Markdown")
     p = command("search", "full-text search, best match first")
-    p.add_argument("query", metavar="QUERY")
+    p.add_argument(
+        "query",
+        metavar="QUERY",
+        help='words (ANDed), OR, -word, "a phrase", war*, (...), title: author: feed: folder:'
+        " tag: url: is: kind: after: before: age: (see README); after -- when it starts with -",
+    )
     p.add_argument("--limit", type=_positive, default=50, metavar="N")
     json_flag(p)
     p = command("watch", "watch stories for changes (a daemon without --once)")

@@ -78,13 +78,15 @@ def cmd_demo(args: argparse.Namespace, config: Config | None, store: Store | Non
             demo_store.add_feeds(server.feeds())
             with Newsroom(demo_store, config) as newsroom:
                 newsroom.refresh()
-            # The demo's stories change within minutes: refresh and watch every 20 seconds.
+            # The demo's stories change within minutes: refresh (every feed, due or not) and
+            # watch every 20 seconds.
             app = make_app(
                 config,
                 demo_store,
                 refresh_on_start=False,
                 refresh_interval=20,
                 watch_everything=True,
+                refresh_everything=True,
             )
             _run_app(app, log_path(args.home))
         finally:

@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import TYPE_CHECKING
 
-from reader.cli.output import clean, iso, print_json
+from reader.cli.output import clean, counted, iso, print_json
 from reader.config import Config, ConfigError
 from reader.core.store import Store
 
@@ -31,8 +31,8 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
         raise ConfigError(f"{config.config_path}: {problem}")
     with Newsroom(store, config) as newsroom:
         if not args.once:
-            feeds = len(store.feeds(unread=False))
-            print(f"{iso(int(time.time()))}  watching the stories of {feeds} feeds", flush=True)
+            feeds = counted(len(store.feeds(unread=False)), "feed")
+            print(f"{iso(int(time.time()))}  watching the stories of {feeds}", flush=True)
             watch_daemon(newsroom, everything=args.all, on_pass=print_changes)
         summary = newsroom.watch(everything=args.all)
     if args.json:
@@ -49,7 +49,7 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
         )
     else:
         print(
-            f"{summary.checked} stories checked: {summary.changed} changed,"
+            f"{counted(summary.checked, 'story', 'stories')} checked: {summary.changed} changed,"
             f" {summary.unchanged} unchanged, {summary.not_modified} not modified,"
             f" {summary.failed} failed"
         )

@@ -99,10 +99,10 @@ def full_text(store: Store, config: Config, article: Article, extractor: Extract
 
 
 def stories_to_extract(store: Store, config: Config, *, seen_since: int) -> list[Article]:
-    """The stories a refresh brought that config.toml asks to extract at once (``[extract]
-    on_refresh``, or the feeds listed in ``[extract] feeds``)."""
+    """The stories a refresh brought that should be extracted at once: a feed's own choice
+    (`newsroom edit --extract`), else config.toml's (``[extract] on_refresh``, or the feeds
+    listed in ``[extract] feeds``)."""
     settings = config.extract
-    if not settings.on_refresh and not settings.feeds:
-        return []
-    feed_urls = None if settings.on_refresh else list(settings.feeds)
-    return store.stories_without_page(seen_since=seen_since, feed_urls=feed_urls)
+    return store.stories_without_page(
+        seen_since=seen_since, everywhere=settings.on_refresh, feed_urls=list(settings.feeds)
+    )

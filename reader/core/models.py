@@ -10,6 +10,14 @@ from enum import StrEnum
 from typing import NamedTuple
 
 
+class Enclosure(NamedTuple):
+    """A file a story carries (a podcast's audio, a PDF): its URL, media type and size in bytes."""
+
+    url: str
+    type: str
+    length: int | None
+
+
 class ParsedEntry(NamedTuple):
     """One feed entry as read from the feed, before storage.
 
@@ -25,6 +33,7 @@ class ParsedEntry(NamedTuple):
     updated: int | None
     summary: str
     content: str | None
+    enclosures: tuple[Enclosure, ...] = ()
 
 
 class ParsedFeed(NamedTuple):
@@ -64,6 +73,11 @@ class Feed(NamedTuple):
     error: str | None
     error_count: int
     user_agent: str | None = None  # the feed's own User-Agent, over [fetch] user_agent
+    interval_minutes: int | None = None  # the feed's own refresh interval, over [refresh]
+    extract: bool | None = None  # full text on refresh: the feed's own choice, None: [extract]
+    tags: tuple[str, ...] = ()  # beyond the folder, in the user's order
+    user_title: str | None = None  # the title the user gave, which refreshes leave alone
+    removed_at: int | None = None  # unsubscribed, kept only for its starred stories
     unread: int = 0
 
 
@@ -86,6 +100,7 @@ class Article(NamedTuple):
     changed_at: int | None
     change_kind: str | None
     versions: int
+    enclosures: tuple[Enclosure, ...] = ()
 
     @property
     def updated(self) -> bool:
@@ -118,6 +133,16 @@ class RefreshSummary(NamedTuple):
     not_modified: int = 0
     new: int = 0
     updated: int = 0
+    not_due: int = 0  # left for later: not due yet, or (forced) their server asked to wait
+
+
+class PruneSummary(NamedTuple):
+    """What one prune did, as `newsroom prune --json` prints it: the stories deleted, and
+    those past the limits kept because they are starred or have recorded changes."""
+
+    deleted: int = 0
+    kept_starred: int = 0
+    kept_changed: int = 0
 
 
 class Version(NamedTuple):

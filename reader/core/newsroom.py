@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from reader.core.extract import Extractor
     from reader.core.fetch import Fetcher
     from reader.core.fulltext import FullText
-    from reader.core.subscribe import Added, Found, Imported
+    from reader.core.manage import FeedEdit, FieldChange, Removed
+    from reader.core.subscribe import Added, Discovery, FeedLink, Imported, Subscribed
     from reader.core.watch import WatchSummary
 
 # Parsers, extraction and the change rules are imported where they are first needed: a refresh
@@ -76,12 +77,22 @@ class Newsroom:
         self,
         feeds: Sequence[Feed] | None = None,
         on_result: Callable[[RefreshResult], None] | None = None,
+        *,
+        force: bool = False,
     ) -> RefreshSummary:
-        """Refresh ``feeds`` (default: every subscription) to completion, then extract the new
-        stories config.toml asks for; ``on_result`` hears of each feed as it finishes."""
+        """Refresh the due ones of ``feeds`` (default: every subscription; ``force``: all of
+        them but those whose server asked to wait) to completion, then extract the new stories
+        config.toml asks for, hide what [filters] hide matches, tell of new stories that saved
+        searches with notify = true match, and prune once a day when [store] asks;
+        ``on_result`` hears of each feed as it finishes. Removed feeds are never refreshed."""
         started = int(time.time())
-        targets = feeds if feeds is not None else self.store.feeds(unread=False)
-        summary = self._run(refresh_feeds(self.store, self.config, targets, on_result))
+        last_id = self.store.last_article_id()
+        ids = None if feeds is None else [feed.id for feed in feeds]
+        targets, not_due = self.store.feeds_to_refresh(started, force=force, ids=ids)
+        summary = RefreshSummary(not_due=not_due)
+        if targets:
+            summary = self._run(refresh_feeds(self.store, self.config, targets, on_result))
+            summary = summary._replace(not_due=not_due)
         if summary.new:
             from reader.core.fulltext import stories_to_extract
 
@@ -90,23 +101,43 @@ class Newsroom:
                 self.full_text(story)
             if stories:
                 self.store.sync_search_index()
+        if summary.new or summary.updated or self.config.filters.hide:
+            from reader.core.filters import announce_matches, hide_arrivals
+
+            hide_arrivals(self.store, self.config, after_id=last_id, since=started)
+            if summary.new:
+                announce_matches(self.store, self.config, after_id=last_id)
+        if self.config.store.keep_days or self.config.store.keep_per_feed:
+            from reader.core.retention import prune_if_due
+
+            prune_if_due(self.store, self.config, started)
         return summary
 
     def refresh_in_child(
         self,
-        feeds: Sequence[Feed],
+        feeds: Sequence[Feed] | None,
         on_result: Callable[[RefreshResult], None] | None = None,
+        *,
+        force: bool = False,
     ) -> RefreshSummary:
         """refresh() in a process of its own (the TUI's: see refresh.refresh_in_child)."""
-        return refresh_in_child(self.config, feeds, on_result)
+        return refresh_in_child(self.config, feeds, on_result, force=force)
 
     def watch(self, *, everything: bool = False) -> WatchSummary:
         """One watch pass over the stories due a check (``everything``: all in their window),
         then the [notify] command and URLs told of what changed."""
         from reader.core.watch import Watcher
 
+        started = int(time.time())
         watcher = Watcher(self.store, self.config, self._extraction())
         summary = self._run(watcher.check(everything=everything))
+        if summary.changes and self.config.filters.hide:
+            from reader.core.filters import hide_arrivals
+
+            # A story's new text may be what a filter looks for.
+            hide_arrivals(
+                self.store, self.config, after_id=self.store.last_article_id(), since=started
+            )
         if summary.changes:
             from reader.core.notify import notify_changes
 
@@ -116,23 +147,66 @@ class Newsroom:
     def full_text(self, article: Article) -> FullText:
         """The best text for ``article``: the cached extraction, else its page fetched and
         extracted once (the feed's own text, with a note, when that gives less)."""
-        from reader.core.fulltext import cached_text
+        from reader.core.fulltext import cached_text, feed_text
 
         cached = cached_text(self.store, article)
         if cached is not None:
             return cached
+        if self.store.read_only:  # a fetched page could not be kept: show what is stored
+            return feed_text(article, "full text not fetched: the database is read-only")
         extractor = self._extraction()
         return self._run(self._fetch_text(article, extractor))
 
     def add_feed(self, url: str, *, folder: str | None = None) -> Added:
-        """Subscribe to the feed at or behind ``url`` and store its stories at once. Raises
-        UnsafeURLError (a ValueError) for a URL newsroom will not fetch, SubscribeError when
-        no feed is found."""
-        from reader.core.safety import check_feed_url
-        from reader.core.subscribe import subscribe
+        """Subscribe to the feed at or behind ``url`` (the first a site announces) and store
+        its stories at once. Raises UnsafeURLError (a ValueError) for a URL newsroom will not
+        fetch, SubscribeError when no feed is found."""
+        return self.add_feeds(url, folder=folder).added[0]
 
-        found = self._run(self._discover(check_feed_url(url)))
-        return subscribe(self.store, self.config, found, folder=folder)
+    def add_feeds(self, url: str, *, folder: str | None = None, every: bool = False) -> Subscribed:
+        """Subscribe to the feed at or behind ``url``: a site's first announced feed (``every``:
+        all of them), the others named in the result. Raises as add_feed does."""
+        from reader.core.safety import check_feed_url
+        from reader.core.subscribe import Subscribed, subscribe
+
+        discovery = self._run(self._discover(check_feed_url(url), every=every))
+        last_id = self.store.last_article_id()
+        added = [subscribe(self.store, self.config, f, folder=folder) for f in discovery.found]
+        if self.config.filters.hide:
+            from reader.core.filters import hide_arrivals
+
+            hide_arrivals(self.store, self.config, after_id=last_id, since=int(time.time()))
+        return Subscribed(added, discovery.others)
+
+    def feed_candidates(self, url: str) -> list[FeedLink]:
+        """The feeds ``url`` leads to, for the user to choose from, subscribing to none: the
+        URL itself when it is a feed, else every feed its page announces, else a feed found at
+        a usual path. Raises as add_feed does."""
+        from reader.core.fetch import feed_limits
+        from reader.core.safety import check_feed_url
+        from reader.core.subscribe import feed_candidates
+
+        limits = feed_limits(self.config.fetch)
+        return self._run(feed_candidates(self._stories(), check_feed_url(url), limits))
+
+    def edit_feed(self, feed_id: int, edit: FeedEdit) -> list[FieldChange]:
+        """Change a subscription's title, folder, tags, URL or own settings; returns what
+        changed. Raises UnknownFeedError, or FeedEditError for a value it cannot take."""
+        from reader.core.manage import edit_feed
+
+        changes = edit_feed(self.store, feed_id, edit)
+        if changes and self.config.filters.hide:
+            from reader.core.filters import hide_again
+
+            hide_again(self.store, self.config)
+        return changes
+
+    def remove_feed(self, feed_id: int) -> Removed:
+        """Unsubscribe: the feed's stories go except starred ones, which stay listed under its
+        name. Raises UnknownFeedError."""
+        from reader.core.manage import remove_feed
+
+        return remove_feed(self.store, feed_id)
 
     def import_subscriptions(self, data: bytes) -> Imported:
         """Import an OPML or newsboat urls file (see subscribe.import_subscriptions)."""
@@ -141,7 +215,8 @@ class Newsroom:
         return import_subscriptions(self.store, data)
 
     def export_subscriptions(self, fmt: str = "opml", *, with_credentials: bool = False) -> str:
-        """The subscriptions as OPML or JSON (see subscribe.export_subscriptions)."""
+        """The subscriptions as OPML, JSON or a newsboat urls file (see
+        subscribe.export_subscriptions)."""
         from reader.core.subscribe import export_subscriptions
 
         return export_subscriptions(self.store, fmt, with_credentials=with_credentials)
@@ -151,11 +226,12 @@ class Newsroom:
 
         return await fetch_text(self.store, self.config, article, self._stories(), extractor)
 
-    async def _discover(self, url: str) -> Found:
+    async def _discover(self, url: str, *, every: bool) -> Discovery:
         from reader.core.fetch import feed_limits
         from reader.core.subscribe import discover
 
-        return await discover(self._stories(), url, feed_limits(self.config.fetch))
+        limits = feed_limits(self.config.fetch)
+        return await discover(self._stories(), url, limits, every=every)
 
     # -- what it holds ----------------------------------------------------------------------
 

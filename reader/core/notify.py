@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from reader.config import Config
+from reader.core.models import Article
 from reader.core.safety import display_url, sanitize_for_terminal
 from reader.core.store import Store
 
@@ -47,6 +48,30 @@ class Alert(NamedTuple):
 
     def as_json(self) -> bytes:
         return json.dumps(self._asdict()).encode() + b"\n"
+
+
+class MatchAlert(NamedTuple):
+    """A new story a saved search with notify = true matches: an Alert's fields (kind "match",
+    version the story's, no words counted, seen_at when it was first seen) and ``saved``, the
+    saved search's name."""
+
+    id: int
+    feed: str
+    title: str
+    url: str | None
+    kind: str
+    version: int
+    words_added: int
+    words_removed: int
+    seen_at: str
+    saved: str
+
+    def as_json(self) -> bytes:
+        return json.dumps(self._asdict()).encode() + b"\n"
+
+
+def _iso(seconds: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(seconds))
 
 
 def one_line(text: str) -> str:
@@ -92,13 +117,15 @@ def alerts(store: Store, changes: Sequence[WatchChange]) -> list[Alert]:
                 version=change.version,
                 words_added=diff.words_added if diff else 0,
                 words_removed=diff.words_removed if diff else 0,
-                seen_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(new.seen_at)),
+                seen_at=_iso(new.seen_at),
             )
         )
     return found
 
 
-def run_command(argv: Sequence[str], alert: Alert, *, timeout: float = HOOK_TIMEOUT) -> str | None:
+def run_command(
+    argv: Sequence[str], alert: Alert | MatchAlert, *, timeout: float = HOOK_TIMEOUT
+) -> str | None:
     """Run the [notify] command with ``alert`` on stdin; None, or why it failed.
 
     Its output goes nowhere (it must not mix with ours, nor draw over the TUI). It runs in a
@@ -135,7 +162,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
     proc.wait()
 
 
-def send_apprise(urls: Sequence[str], found: Sequence[Alert], warn: Warn) -> None:
+def send_apprise(urls: Sequence[str], found: Sequence[Alert | MatchAlert], warn: Warn) -> None:
     """One message per alert to every Apprise URL. URLs carry tokens and passwords: a warning
     names a URL only by its scheme."""
     try:
@@ -154,8 +181,12 @@ def send_apprise(urls: Sequence[str], found: Sequence[Alert], warn: Warn) -> Non
     if not len(services):
         return
     for alert in found:
-        body = f"{alert.feed}\n{alert.url or ''}\n+{alert.words_added} -{alert.words_removed} words"
-        if not services.notify(title=one_line(f"{alert.kind}: {alert.title}"), body=body):
+        if isinstance(alert, MatchAlert):
+            kind, words = f"match ({alert.saved})", ""
+        else:
+            kind, words = alert.kind, f"\n+{alert.words_added} -{alert.words_removed} words"
+        body = f"{alert.feed}\n{alert.url or ''}{words}"
+        if not services.notify(title=one_line(f"{kind}: {alert.title}"), body=body):
             warn(f"notify: Apprise could not deliver the alert for story {alert.id}")
 
 
@@ -172,6 +203,37 @@ def notify_changes(
             problem = run_command(settings.command, alert)
             if problem:
                 warn(problem)
+    if settings.urls:
+        send_apprise(settings.urls, found, warn)
+
+
+def notify_matches(
+    config: Config, saved: str, stories: Sequence[Article], warn: Warn = warn_on_stderr
+) -> None:
+    """Tell the [notify] command and URLs that ``stories`` are new and match the saved search
+    ``saved``: one MatchAlert each."""
+    settings = config.notify
+    if not stories or not (settings.command or settings.urls):
+        return
+    found = [
+        MatchAlert(
+            id=story.id,
+            feed=story.feed_title,
+            title=story.title,
+            url=display_url(story.url) if story.url else None,
+            kind="match",
+            version=story.versions,
+            words_added=0,
+            words_removed=0,
+            seen_at=_iso(story.first_seen),
+            saved=saved,
+        )
+        for story in stories
+    ]
+    for alert in found if settings.command else ():
+        problem = run_command(settings.command, alert)
+        if problem:
+            warn(problem)
     if settings.urls:
         send_apprise(settings.urls, found, warn)
 

@@ -13,6 +13,8 @@ import unicodedata
 from html import unescape
 from html.parser import HTMLParser
 
+from reader.core.numbers import outside_int
+
 _BLOCKS = frozenset(
     {
         *("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "pre"),
@@ -87,8 +89,9 @@ _HEADINGS = {f"h{n}": "#" * n + " " for n in range(1, 7)}
 
 
 class _MarkdownCollector(_TextCollector):
-    """Like _TextCollector, but keeps headings, lists, quotes, emphasis and http(s) links as
-    Markdown. Text is escaped, so nothing in a feed can inject Markdown of its own."""
+    """Like _TextCollector, but keeps headings, lists, quotes, emphasis, links and images as
+    Markdown (http(s) and relative targets only: reader.core.links makes them absolute against
+    the story's URL). Text is escaped, so nothing in a feed can inject Markdown of its own."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -118,6 +121,19 @@ class _MarkdownCollector(_TextCollector):
         elif tag == "a":
             href = dict(attrs).get("href") or ""
             self._links.append((len(self._current), href if _is_web_link(href) else None))
+        elif tag == "img":
+            self._image(dict(attrs))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img" and not self._skipping:
+            self._image(dict(attrs))
+        super().handle_startendtag(tag, attrs)
+
+    def _image(self, attrs: dict[str, str | None]) -> None:
+        src = (attrs.get("src") or "").strip()
+        if _is_web_link(src):
+            alt = _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join((attrs.get("alt") or "").split()))
+            self._current.append(f"![{alt}]({_target(src)})")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "blockquote":
@@ -131,7 +147,7 @@ class _MarkdownCollector(_TextCollector):
             start, href = self._links.pop()
             if href and start <= len(self._current) and "".join(self._current[start:]).strip():
                 self._current.insert(start, "[")
-                self._current.append(f"]({href.replace(')', '%29').replace(' ', '%20')})")
+                self._current.append(f"]({_target(href)})")
         super().handle_endtag(tag)
 
     def handle_data(self, data: str) -> None:
@@ -139,8 +155,17 @@ class _MarkdownCollector(_TextCollector):
             self._current.append(_MARKDOWN_SPECIAL.sub(r"\\\1", data))
 
 
+_SCHEME = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
 def _is_web_link(href: str) -> bool:
-    return href.startswith(("http://", "https://")) and not any(c.isspace() for c in href)
+    """An http(s) or relative link (no other scheme: javascript:, data:, mailto:)."""
+    web = href.startswith(("http://", "https://")) or not _SCHEME.match(href)
+    return bool(href) and web and not any(c.isspace() for c in href)
+
+
+def _target(href: str) -> str:
+    return href.replace(")", "%29").replace(" ", "%20")
 
 
 def html_to_markdown(html: str) -> str:
@@ -184,6 +209,30 @@ _TAG = re.compile(
 )
 
 
+# The references html.unescape() knows: numeric ones (any number of digits, an optional ";")
+# and up to 32 characters of a name.
+_REFERENCE = re.compile(r"&(?:#([0-9]+);?|#[xX]([0-9a-fA-F]+);?|[^\t\n\f <&#;]{1,32};?)")
+
+
+def _character(match: re.Match[str]) -> str:
+    decimal, hexadecimal = match[1], match[2]
+    if decimal is None and hexadecimal is None:
+        return unescape(match[0])
+    # The number is read by the one helper for outside numbers: Python's int() refuses a
+    # reference of over 4,300 digits, and html.unescape would raise on it.
+    value = outside_int(decimal or hexadecimal, low=0, high=0x110000, base=10 if decimal else 16)
+    if not value:
+        return ""  # NUL: no text may hold it
+    if value > 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return "\ufffd"
+    return unescape(f"&#{value};")  # HTML's rules: windows-1252 for 0x80-0x9F, no controls
+
+
+def decode_references(text: str) -> str:
+    """``text`` with its HTML character references decoded, once: "&amp;lt;" becomes "&lt;"."""
+    return _REFERENCE.sub(_character, text) if "&" in text else text
+
+
 def html_to_text(html: str) -> str:
     """Readable plain text: one paragraph per block, separated by blank lines.
 
@@ -191,7 +240,7 @@ def html_to_text(html: str) -> str:
     refresh and is several times faster, and broken markup cannot make it raise.
     """
     if "<" not in html:
-        return tidy_text(unescape(html) if "&" in html else html)
+        return tidy_text(decode_references(html))
     html = _UNREAD.sub("", html)
     paragraphs: list[str] = []
     current: list[str] = []
@@ -199,7 +248,7 @@ def html_to_text(html: str) -> str:
 
     def flush() -> None:
         nonlocal marker
-        text = _SPACES.sub(" ", unescape("".join(current)).replace("\n", " ")).strip()
+        text = _SPACES.sub(" ", decode_references("".join(current)).replace("\n", " ")).strip()
         current.clear()
         if text:
             paragraphs.append(_MARKER + text if marker else text)

@@ -325,12 +325,8 @@ def watch_daemon(
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
-    store = newsroom.store
     while True:
-        now = int(time.time())
-        due = [f for f in store.feeds(unread=False) if (store.next_check_at(f.id) or 0) <= now]
-        if due:
-            newsroom.refresh(due)
+        newsroom.refresh()  # the feeds that are due, as `newsroom refresh` and the TUI's timer
         summary = newsroom.watch(everything=everything)
         if on_pass is not None:
             on_pass(summary)

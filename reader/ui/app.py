@@ -18,19 +18,24 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
+from textual import work
 from textual.app import App, ComposeResult
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.events import Resize
+from textual.theme import BUILTIN_THEMES, Theme
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from reader.config import Config, ConfigError
+from reader.config import Config, ConfigError, save_setting
 from reader.core.factories import make_extractor
 from reader.core.newsroom import Newsroom
 from reader.core.store import Store
+from reader.ui.actions.feeds import ManageFeeds
+from reader.ui.actions.keeping import Keeping
 from reader.ui.actions.navigation import Navigation
-from reader.ui.actions.subscriptions import Subscriptions
+from reader.ui.actions.saved_searches import SavedSearches
+from reader.ui.actions.subscriptions import DUE_CHECK, Subscriptions
 from reader.ui.bindings import APP, KNOWN_IDS, bindings
 from reader.ui.commands import NewsroomCommands
 from reader.ui.widgets.article_list import ArticleList
@@ -45,7 +50,7 @@ def stylesheet() -> Path:
     return shipped if shipped.exists() else package.parent / "styles" / "app.tcss"
 
 
-class NewsroomApp(Navigation, Subscriptions):
+class NewsroomApp(Navigation, Subscriptions, ManageFeeds, Keeping, SavedSearches):
     TITLE = "newsroom"
     CSS_PATH = stylesheet()
     BINDINGS = bindings(APP)
@@ -60,6 +65,7 @@ class NewsroomApp(Navigation, Subscriptions):
         refresh_on_start: bool | None = None,
         refresh_interval: float | None = None,
         watch_everything: bool = False,
+        refresh_everything: bool = False,
     ) -> None:
         super().__init__()
         self.config = config
@@ -70,10 +76,13 @@ class NewsroomApp(Navigation, Subscriptions):
         self.extractor = make_extractor(config)
         self.newsroom = Newsroom(store, config, extractor=self.extractor)
         self.watch_everything = watch_everything
+        # The timer looks for due feeds every minute (each feed has its own schedule); the
+        # demo's refreshes every feed on each tick instead.
+        self.refresh_everything = refresh_everything
         self.refresh_on_start = (
             config.tui.refresh_on_start if refresh_on_start is None else refresh_on_start
         )
-        self.refresh_interval = refresh_interval or config.refresh.interval_minutes * 60
+        self.refresh_interval = refresh_interval or DUE_CHECK
         self.watch_interval = refresh_interval or config.watch.every_minutes * 60
         self.crash: str | None = None  # the traceback of an uncaught error, for the log file
 
@@ -86,8 +95,8 @@ class NewsroomApp(Navigation, Subscriptions):
         yield Footer()
 
     def on_mount(self) -> None:
-        if self.config.tui.theme in self.available_themes:
-            self.theme = self.config.tui.theme
+        self.theme = self.config.tui.theme  # a known one: make_app checked
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.feeds.border_title = "Feeds"
         self.update_title()
         self.articles.focus()
@@ -96,7 +105,7 @@ class NewsroomApp(Navigation, Subscriptions):
         self.load_articles(append=False, keep=False)
         if self.refresh_on_start:
             self.refresh_feeds(None)
-        self.set_interval(self.refresh_interval, lambda: self.refresh_feeds(None))
+        self.set_interval(self.refresh_interval, self.refresh_due)
         if self.config.watch.in_tui:
             self.set_interval(self.watch_interval, self.watch_stories)
         self._catch_signals(True)
@@ -123,6 +132,19 @@ class NewsroomApp(Navigation, Subscriptions):
 
     def on_resize(self, event: Resize) -> None:
         self.fit_layout(event.size.width)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme chosen in the command palette is kept in config.toml for next time."""
+        if theme.name != self.config.tui.theme:
+            self.config = self.config._replace(tui=self.config.tui._replace(theme=theme.name))
+            self.save_theme(theme.name)
+
+    @work(thread=True, exclusive=True, group="theme", exit_on_error=False, name="Saving the theme")
+    def save_theme(self, name: str) -> None:
+        try:
+            save_setting(self.config.config_path, "tui", "theme", name)
+        except ConfigError as exc:
+            self.toast(str(exc), severity="error", timeout=8)
 
     # -- failures ---------------------------------------------------------------------------
 
@@ -154,14 +176,20 @@ def make_app(
     refresh_on_start: bool | None = None,
     refresh_interval: float | None = None,
     watch_everything: bool = False,
+    refresh_everything: bool = False,
 ) -> NewsroomApp:
-    """Build the app: open the store, apply the user's keymap (checking its binding ids
-    against those of every screen)."""
+    """Build the app: check the theme, open the store, apply the user's keymap (checking its
+    binding ids against those of every screen)."""
     unknown = sorted(set(config.keys) - KNOWN_IDS)
     if unknown:
         raise ConfigError(
             f"{config.config_path}: unknown binding id keys.{unknown[0]}"
             f" (known: {', '.join(sorted(KNOWN_IDS))})"
+        )
+    if config.tui.theme not in BUILTIN_THEMES:
+        raise ConfigError(
+            f"{config.config_path}: unknown theme tui.theme = {config.tui.theme!r}"
+            f" (known: {', '.join(sorted(BUILTIN_THEMES))})"
         )
     app = NewsroomApp(
         config,
@@ -170,6 +198,7 @@ def make_app(
         refresh_on_start=refresh_on_start,
         refresh_interval=refresh_interval,
         watch_everything=watch_everything,
+        refresh_everything=refresh_everything,
     )
     app.set_keymap(config.keys)
     return app

@@ -42,6 +42,22 @@ APP: tuple[Key, ...] = (
     Key("move.up", "k,up", "move(-1)", "Up", "Previous story", "Move up"),
     Key("move.top", "g,home", "edge(0)", "Top", "First story", "Go to the first story"),
     Key("move.bottom", "G,end", "edge(1)", "Bottom", "Last story", "Go to the last story"),
+    Key(
+        "story.next",
+        "J",
+        "story(1)",
+        "Next story",
+        "Open the next story (in the reading pane too)",
+        "Open the next story",
+    ),
+    Key(
+        "story.previous",
+        "K",
+        "story(-1)",
+        "Prev story",
+        "Open the previous story (in the reading pane too)",
+        "Open the previous story",
+    ),
     Key("article.open", "enter", "open", "Open", "Read the story", "Open the story", show=True),
     Key(
         "reader.page_down",
@@ -80,7 +96,7 @@ APP: tuple[Key, ...] = (
         "r",
         "refresh_feed",
         "Refresh",
-        "Refresh the selected feed (all feeds on a view)",
+        "Refresh the selected feed or folder (all feeds on a view)",
         "Refresh feed",
         show=True,
     ),
@@ -89,7 +105,7 @@ APP: tuple[Key, ...] = (
         "R",
         "refresh_all",
         "Refresh all",
-        "Refresh every feed",
+        "Refresh all now: every feed, due or not",
         "Refresh all feeds",
     ),
     Key(
@@ -100,6 +116,38 @@ APP: tuple[Key, ...] = (
         "Subscribe to a feed or a site",
         "Add feed",
         show=True,
+    ),
+    Key(
+        "feeds.rename",
+        "e",
+        "rename_feed",
+        "Rename",
+        "Rename the feed selected in the feeds pane",
+        "Rename feed",
+    ),
+    Key(
+        "feeds.move",
+        "M",
+        "move_feed",
+        "Move",
+        "Move the selected feed to a folder",
+        "Move feed to folder",
+    ),
+    Key(
+        "feeds.edit_url",
+        "U",
+        "edit_feed_url",
+        "Edit URL",
+        "Change the address of the selected feed",
+        "Edit feed URL",
+    ),
+    Key(
+        "feeds.remove",
+        "x,delete",
+        "remove_feed",
+        "Remove",
+        "Unsubscribe from the selected feed (asks first; starred stories stay)",
+        "Remove feed",
     ),
     Key(
         "reader.toggle_text",
@@ -116,6 +164,30 @@ APP: tuple[Key, ...] = (
         "Browser",
         "Open the story in your web browser",
         "Open in browser",
+    ),
+    Key(
+        "article.links",
+        "l",
+        "links",
+        "Links",
+        "List the story's links; a link's number opens it in your web browser",
+        "Story links",
+    ),
+    Key(
+        "article.save",
+        "S",
+        "save_story",
+        "Save",
+        "Save the story as Markdown in [tui] save_dir",
+        "Save story as Markdown",
+    ),
+    Key(
+        "article.copy_url",
+        "y",
+        "copy_url",
+        "Copy URL",
+        "Copy the story's web address to the clipboard ([tui] clipboard = true)",
+        "Copy story URL",
     ),
     Key("article.star", "s", "star", "Star", "Star or unstar", "Star story"),
     Key(
@@ -136,6 +208,14 @@ APP: tuple[Key, ...] = (
     ),
     Key("app.undo", "ctrl+z", "undo", "Undo", "Undo the last mark-feed-read", "Undo"),
     Key("app.search", "slash", "search", "Search", "Full-text search", "Search", show=True),
+    Key(
+        "app.save_search",
+        "ctrl+s",
+        "save_search",
+        "Save search",
+        "Save the current search as a view in the feeds pane ([[saved]] in config.toml)",
+        "Save search",
+    ),
     Key(
         "app.filter",
         "f",
@@ -187,9 +267,25 @@ ARTICLE_LIST: tuple[Key, ...] = (
     Key("list.page_down", "pagedown", "page(1)", "Page down", "A screen of stories down"),
 )
 
+# The feeds pane: a folder opens and closes (enter and space on its line switch it too).
+FEED_LIST: tuple[Key, ...] = (
+    Key(
+        "folder.collapse",
+        "left",
+        "fold(True)",
+        "Close folder",
+        "Hide the folder's feeds (enter or space on a folder opens or closes it)",
+    ),
+    Key("folder.expand", "right", "fold(False)", "Open folder", "Show the folder's feeds"),
+)
+
 DIFF: tuple[Key, ...] = (
     Key("diff.close", "escape,q,d", "dismiss", "Close", "Back to the stories", show=True),
     Key("diff.base", "b", "set_base", "Set base", "Compare with this version", show=True),
+)
+
+LINKS: tuple[Key, ...] = (
+    Key("links.close", "escape,q,l", "dismiss", "Close", "Back to the story", show=True),
 )
 
 HELP: tuple[Key, ...] = (
@@ -214,6 +310,6 @@ CONFIRM_DIALOG: tuple[Key, ...] = (
 
 KNOWN_IDS = frozenset(
     row.id
-    for table in (APP, ARTICLE_LIST, DIFF, HELP, INPUT_DIALOG, CONFIRM_DIALOG)
+    for table in (APP, ARTICLE_LIST, FEED_LIST, DIFF, LINKS, HELP, INPUT_DIALOG, CONFIRM_DIALOG)
     for row in table
 )

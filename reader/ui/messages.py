@@ -3,11 +3,13 @@ or widgets themselves, the event loop applies what these carry."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from reader.config import SavedSearch
 from reader.core.fulltext import FullText
+from reader.core.links import Link
 from reader.core.models import Article, Feed, RefreshSummary, Version
 from reader.core.watch import WatchSummary
 
@@ -22,8 +24,21 @@ class Reload(Message):
 
 
 @dataclass
+class SearchSaved(Message):
+    """A [[saved]] table was added to config.toml: the settings and the feeds pane gain it."""
+
+    saved: SavedSearch
+
+
+@dataclass
+class SavedCounted(Message):
+    saved: list[tuple[str, int]]  # the saved searches and their unread counts
+
+
+@dataclass
 class FeedsLoaded(Message):
     feeds: list[Feed]
+    saved: list[tuple[str, int]] = field(default_factory=list)  # saved searches, unread counts
 
 
 @dataclass
@@ -32,6 +47,7 @@ class ArticlesLoaded(Message):
     has_more: bool
     append: bool
     keep: bool = True
+    after: int | None = None  # appended: the story the page follows
 
 
 @dataclass
@@ -47,6 +63,11 @@ class RefreshProgress(Message):
 class RefreshFinished(Message):
     summary: RefreshSummary
     failures: list[str]
+
+
+@dataclass
+class FeedRemoved(Message):
+    feed_id: int
 
 
 @dataclass
@@ -76,3 +97,9 @@ class VersionsLoaded(Message):
     article: Article
     versions: list[Version]
     read_version: int | None
+
+
+@dataclass
+class LinksLoaded(Message):
+    article: Article
+    links: tuple[Link, ...]

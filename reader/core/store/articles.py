@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from reader.core.models import Article
-from reader.core.store import rows
+from reader.core.query import Query
+from reader.core.store import rows, searchsql
 from reader.core.store.base import StoreBase
 
 STORIES = "articles a JOIN feeds f ON f.id = a.feed_id"
@@ -21,21 +22,28 @@ class ArticlesMixin(StoreBase):
         self,
         *,
         feed_id: int | None = None,
+        folder: str | None = None,
         unread: bool = False,
         starred: bool = False,
         updated: bool = False,
         limit: int = 50,
         before: tuple[int, int] | None = None,
         until: tuple[int, int] | None = None,
+        query: Query | None = None,
     ) -> list[Article]:
-        """Newest first (by last change for ``updated``); pass the last row's key (see
+        """Newest first (by last change for ``updated``), of one feed or of every feed in
+        ``folder``, those matching ``query`` (a saved search) only; pass the last row's key (see
         page_key) as ``before`` for the next page, or as ``until`` for every row down to it
-        (``limit`` does not apply then)."""
-        where: list[str] = []
-        params: list[object] = []
+        (``limit`` does not apply then; -1 is no limit). Hidden stories are left out (unless
+        ``query`` asks for is:hidden)."""
+        matching, params = searchsql.condition(query) if query else ("a.hidden = 0", [])
+        where = [matching]
         if feed_id is not None:
             where.append("a.feed_id = ?")
             params.append(feed_id)
+        if folder is not None:
+            where.append("f.folder = ?")
+            params.append(folder)
         if unread:
             where.append("a.read = 0")
         if starred:
@@ -49,7 +57,7 @@ class ArticlesMixin(StoreBase):
         if until is not None:
             where.append(f"({key}, a.id) >= (?, ?)")
             params.extend(until)
-        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        clause = "WHERE " + " AND ".join(where)
         return self._records(
             rows.article,
             f"""SELECT {rows.ARTICLE_COLUMNS} FROM {STORIES}
@@ -104,14 +112,15 @@ class ArticlesMixin(StoreBase):
 
     def watch_due(self, *, now: int, since: int, everything: bool) -> list[Article]:
         """Stories the watcher should check: changed or published after ``since``, with a web
-        address, not removed, and due (or all of them with ``everything``)."""
+        address, neither they nor their feed removed, and due (or all of them with
+        ``everything``)."""
         due = "" if everything else "AND (a.watch_next_at IS NULL OR a.watch_next_at <= ?)"
         params = (since,) if everything else (since, now)
         return self._records(
             rows.article,
             f"""SELECT {rows.ARTICLE_COLUMNS} FROM {STORIES}
             WHERE max(COALESCE(a.changed_at, 0), a.published) >= ? AND a.url IS NOT NULL
-            AND a.removed_at IS NULL {due}
+            AND a.removed_at IS NULL AND f.removed_at IS NULL {due}
             ORDER BY a.watch_next_at IS NOT NULL, a.watch_next_at, a.published DESC""",
             params,
         )
@@ -125,20 +134,19 @@ class ArticlesMixin(StoreBase):
             )
 
     def stories_without_page(
-        self, *, seen_since: int, feed_urls: list[str] | None
+        self, *, seen_since: int, everywhere: bool, feed_urls: Sequence[str] = ()
     ) -> list[Article]:
-        """Stories first seen since ``seen_since`` with no extracted text yet (all feeds when
-        ``feed_urls`` is None)."""
-        feeds = ""
-        params: list[object] = [seen_since]
-        if feed_urls is not None:
-            feeds = f"AND f.url IN ({','.join('?' * len(feed_urls))})"
-            params.extend(feed_urls)
+        """Stories first seen since ``seen_since`` with no extracted text yet, of the feeds that
+        ask for it: a feed's own choice (feeds.extract) first, else ``everywhere`` or its URL
+        among ``feed_urls``."""
+        marks = ",".join("?" * len(feed_urls))
         return self._records(
             rows.article,
             f"""SELECT {rows.ARTICLE_COLUMNS} FROM {STORIES}
-            WHERE a.first_seen >= ? {feeds} AND NOT EXISTS (SELECT 1 FROM versions v
+            WHERE a.first_seen >= ?
+            AND COALESCE(f.extract, ? OR f.url IN ({marks})) = 1
+            AND NOT EXISTS (SELECT 1 FROM versions v
                 WHERE v.article_id = a.id AND v.source = 'page')
             ORDER BY a.published DESC, a.id DESC""",
-            params,
+            (seen_since, everywhere, *feed_urls),
         )

@@ -7,6 +7,26 @@ end, and tests/data/db/release1.sql keeps a database of the first release to upg
 
 from __future__ import annotations
 
+# Characters of Chinese, Japanese and Korean (Hangul jamo, kana, CJK ideographs and their
+# extensions, Hangul syllables): text with any of them also goes to the trigram indexes. Step 10
+# writes it into triggers: a change needs a new step.
+CJK_CHARACTERS = (
+    "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+CJK_GLOB = f"*[{CJK_CHARACTERS}]*"
+
+
+def has_cjk(*columns: str) -> str:
+    """SQL: does any of ``columns`` hold a CJK character?"""
+    return " OR ".join(f"{column} GLOB '{CJK_GLOB}'" for column in columns)
+
+
+def cjk_only(*columns: str) -> str:
+    """SQL: ``columns`` as a trigram table takes them: each only if it holds CJK characters (a
+    CJK term cannot be found in the others, and their trigrams would cost the most space)."""
+    return ", ".join(f"CASE WHEN {has_cjk(column)} THEN {column} END" for column in columns)
+
+
 # Each step is a tuple of statements applied in one transaction; never edit a released step.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     # 1: the first release: feeds, stories, their versions and the search index.
@@ -130,4 +150,63 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
     # 9: a story's enclosures (podcasts, PDFs): a JSON list of {"url", "type", "length"}.
     ("ALTER TABLE articles ADD COLUMN enclosures TEXT",),
+    # 10: every stored version searchable (versions_fts over the versions table itself), and
+    # substrings of Chinese, Japanese and Korean text (trigram tables holding only the stories and
+    # versions with such characters, as unicode61 sees a run of them as one word). Triggers keep
+    # the version indexes in step with the versions and drop a deleted story's index rows.
+    (
+        """CREATE VIRTUAL TABLE versions_fts USING fts5 (
+            title, text, content = 'versions', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2'
+        )""",
+        "CREATE VIRTUAL TABLE articles_cjk USING fts5 (title, summary, body, tokenize = 'trigram')",
+        "CREATE VIRTUAL TABLE versions_cjk USING fts5 (title, text, tokenize = 'trigram')",
+        f"""CREATE TRIGGER versions_indexed AFTER INSERT ON versions BEGIN
+            INSERT INTO versions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+            INSERT INTO versions_cjk (rowid, title, text)
+                SELECT new.id, {cjk_only("new.title", "new.text")}
+                WHERE {has_cjk("new.title", "new.text")};
+        END""",
+        """CREATE TRIGGER versions_unindexed AFTER DELETE ON versions BEGIN
+            INSERT INTO versions_fts (versions_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            DELETE FROM versions_cjk WHERE rowid = old.id;
+        END""",
+        f"""CREATE TRIGGER versions_reindexed AFTER UPDATE OF title, text ON versions BEGIN
+            INSERT INTO versions_fts (versions_fts, rowid, title, text)
+                VALUES ('delete', old.id, old.title, old.text);
+            INSERT INTO versions_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
+            DELETE FROM versions_cjk WHERE rowid = old.id;
+            INSERT INTO versions_cjk (rowid, title, text)
+                SELECT new.id, {cjk_only("new.title", "new.text")}
+                WHERE {has_cjk("new.title", "new.text")};
+        END""",
+        """CREATE TRIGGER articles_unindexed AFTER DELETE ON articles BEGIN
+            DELETE FROM articles_fts WHERE rowid = old.id;
+            DELETE FROM articles_cjk WHERE rowid = old.id;
+        END""",
+        "INSERT INTO versions_fts (versions_fts) VALUES ('rebuild')",
+        f"""INSERT INTO versions_cjk (rowid, title, text)
+            SELECT id, {cjk_only("title", "text")} FROM versions
+            WHERE {has_cjk("title", "text")}""",
+        "DELETE FROM articles_fts WHERE rowid NOT IN (SELECT id FROM articles)",
+        f"""INSERT INTO articles_cjk (rowid, title, summary, body)
+            SELECT rowid, {cjk_only("title", "summary", "body")} FROM articles_fts
+            WHERE {has_cjk("title", "summary", "body")}""",
+    ),
+    # 11: hide filters and saved searches. A story's hidden flag, set from [filters] hide as
+    # stories arrive and for all of them when the filters change (store_facts keeps a digest of
+    # the filters it was set for), so lists and unread counts pay one column test, not a
+    # search; the unread counts get an index that leaves hidden stories out. saved_notified
+    # keeps which stories each notifying saved search has announced, so none is told twice.
+    (
+        "ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0",
+        "CREATE INDEX articles_unread_shown ON articles (feed_id) WHERE read = 0 AND hidden = 0",
+        "CREATE INDEX articles_hidden ON articles (id) WHERE hidden = 1",
+        """CREATE TABLE saved_notified (
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            saved TEXT NOT NULL,
+            PRIMARY KEY (article_id, saved)
+        ) WITHOUT ROWID""",
+    ),
 )

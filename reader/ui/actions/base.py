@@ -3,7 +3,10 @@ three panes, the status line and toasts. NewsroomApp (app.py) sets the services 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App
+from textual.binding import Binding
 from textual.content import Content
 from textual.notifications import SeverityLevel
 from textual.widgets import Static
@@ -11,6 +14,7 @@ from textual.widgets import Static
 from reader.config import Config
 from reader.core.newsroom import Newsroom
 from reader.core.store import Store
+from reader.ui.bindings import APP, keys_of
 from reader.ui.outside import clean
 from reader.ui.widgets.article_list import ArticleList
 from reader.ui.widgets.feed_list import FeedList
@@ -22,6 +26,7 @@ NARROW = 110  # below this many columns the reading pane replaces the lists
 class Base(App[None]):
     config: Config
     store: Store
+    clock: Callable[[], float]  # seconds since the epoch: time.time, or a test's fixed time
     newsroom: Newsroom  # the core's services: network work, extraction
     watch_everything: bool  # the demo's stories change within minutes: ignore the schedule
     reading = False  # a story is open in the reading pane
@@ -37,6 +42,11 @@ class Base(App[None]):
     @property
     def reader(self) -> ReadingPane:
         return self.query_one(ReadingPane)
+
+    def key_shown(self, binding_id: str) -> str:
+        """The first key of a binding as the user's keymap has it, for a hint ("press a")."""
+        row = next(row for row in APP if row.id == binding_id)
+        return self.get_key_display(Binding(keys_of(row, self.config.keys)[0], row.action))
 
     def fit_layout(self, width: int) -> None:
         # "-reading" only where it changes the layout: a class change restyles every widget on

@@ -112,10 +112,15 @@ class Stories(Base):
             except LaunchError as exc:
                 self.toast(str(exc), severity="error")
                 return
-            opened = True
-        else:
-            opened = webbrowser.open(url)
-        self.toast(f"Opened {url}" if opened else "No web browser found", timeout=3)
+        elif not webbrowser.open(url):
+            self.toast(
+                "No web browser found: set the command to run as [tui] browser in"
+                f" {self.config.config_path}",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self.toast(f"Opened {url}", timeout=3)
 
     def action_diff(self) -> None:
         if (article := self.articles.current) is not None:

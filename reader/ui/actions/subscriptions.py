@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 
@@ -20,28 +21,50 @@ from reader.ui.messages import (
     WatchFinished,
 )
 from reader.ui.outside import outside
+from reader.ui.screens.add_feed import AddFeedDialog
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+
+if TYPE_CHECKING:
+    from reader.core.subscribe import Added
+
+# How often the TUI looks for feeds due a refresh, in seconds.
+DUE_CHECK = 60.0
 
 
 class Subscriptions(Base):
     refreshing = False  # a refresh is running (benchmarks wait on it)
+    refresh_everything = False  # the timer refreshes every feed, due or not (the demo)
     undo_ids: tuple[int, ...] = ()  # the stories the last mark-feed-read marked
     _progress_shown = 0.0
 
     # -- refresh ----------------------------------------------------------------------------
 
     def action_refresh_feed(self) -> None:
-        feed = self.feeds.selected_feed
-        self.refresh_feeds([feed] if feed else None)
+        feed, folder = self.feeds.selected_feed, self.feeds.selected_folder
+        if feed is not None:
+            self.refresh_feeds([feed], force=True)
+        elif folder is not None:
+            chosen = [f for f in self.feeds.feeds.values() if f.folder == folder]
+            self.refresh_feeds(chosen, force=True)
+        else:
+            self.refresh_feeds(None, force=True)
 
     def action_refresh_all(self) -> None:
-        self.refresh_feeds(None)
+        self.refresh_feeds(None, force=True)
+
+    def refresh_due(self) -> None:
+        """The timer's refresh: the feeds that are due (every feed, in the demo)."""
+        if not self.refreshing:
+            self.refresh_feeds(None, force=self.refresh_everything)
 
     @work(
         thread=True, exclusive=True, group="refresh", exit_on_error=False, name="Refreshing feeds"
     )
-    def refresh_feeds(self, feeds: list[Feed] | None) -> None:
-        targets = feeds if feeds is not None else self.store.feeds(unread=False)
+    def refresh_feeds(self, feeds: list[Feed] | None, *, force: bool = False) -> None:
+        """Refresh the due ones of ``feeds`` (default: all), or with ``force`` all of them now
+        (the keys' refresh: but a server's Retry-After is still obeyed)."""
+        ids = None if feeds is None else [feed.id for feed in feeds]
+        targets, _ = self.store.feeds_to_refresh(int(time.time()), force=force, ids=ids)
         if not targets:
             return
         done = 0
@@ -55,7 +78,7 @@ class Subscriptions(Base):
             self.post_message(RefreshProgress(done, len(targets)))
 
         self.post_message(RefreshProgress(0, len(targets)))
-        summary = self.newsroom.refresh_in_child(targets, on_result=progress)
+        summary = self.newsroom.refresh_in_child(targets, on_result=progress, force=force)
         self.post_message(RefreshFinished(summary, failures))
 
     def on_refresh_progress(self, message: RefreshProgress) -> None:
@@ -90,29 +113,17 @@ class Subscriptions(Base):
     # -- subscriptions ----------------------------------------------------------------------
 
     def action_add_feed(self) -> None:
-        def added(url: str | None) -> None:
-            if url:
-                self.add_feed(url)
+        def added(result: Added | None) -> None:
+            if result is None:
+                return
+            feed, created, stored = result
+            if created:
+                self.toast(f"Subscribed to {feed.title} ({stored} stories)")
+            else:
+                self.toast(f"Already subscribed to {feed.title}")
+            self.post_message(Reload())
 
-        self.push_screen(InputDialog("Subscribe to a feed or a site", "https://…"), added)
-
-    @work(thread=True, group="add", exit_on_error=False, name="Adding the feed")
-    def add_feed(self, url: str) -> None:
-        from reader.core.subscribe import SubscribeError
-
-        self.toast(f"Looking for a feed at {url}…", timeout=2)
-        try:
-            feed, created, stored = self.newsroom.add_feed(url)
-        except (SubscribeError, ValueError) as exc:
-            self.toast(str(exc), severity="error")
-            return
-        message = (
-            f"Subscribed to {feed.title} ({stored} stories)"
-            if created
-            else (f"Already subscribed to {feed.title}")
-        )
-        self.toast(message)
-        self.post_message(Reload())
+        self.push_screen(AddFeedDialog(), added)
 
     def action_import(self) -> None:
         def chosen(path: str | None) -> None:

@@ -2,8 +2,8 @@
 
 Opening a story wraps its text once, at the pane's width; scrolling and every later frame only
 copy lines. The pane has no child widgets, so a new story never lays out the rest of the screen
-again (a widget per paragraph did, and key presses waited for it). Links are shown, never opened
-by themselves.
+again (a widget per paragraph did, and key presses waited for it). Links are shown as numbered
+references with their list after the text (reader.core.links), never opened by themselves.
 
 A story first shows the feed's text, then its full text once the page has been extracted (in a
 worker); `t` switches between the two. A long text (a multi-megabyte page) is converted and drawn
@@ -30,7 +30,8 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from reader.core.fulltext import FullText, feed_text
-from reader.core.models import Article
+from reader.core.links import story_markdown
+from reader.core.models import Article, Enclosure
 from reader.ui.outside import clean
 from reader.ui.widgets.lines import by_class, draw, look, set_height
 
@@ -40,8 +41,9 @@ PLACEHOLDER = "Select a story to read it."
 AT_ONCE = 30_000
 FIRST_LINES = 200  # a text drawn in a worker shows from this many lines on, then as it grows
 # What a text's lines were drawn from: its Markdown (None: not there yet), the width, the
-# styles and whether the theme is dark.
-MadeOf = tuple[str | None, int, tuple[Style, ...], bool]
+# styles, whether the theme is dark, and the story's URL (which relative links are read against)
+# and files (listed after the text).
+MadeOf = tuple[str | None, int, tuple[Style, ...], bool, str | None, tuple[Enclosure, ...]]
 
 
 class _Heading(Heading):
@@ -189,6 +191,8 @@ class ReadingPane(ScrollView, can_focus=True):
             width,
             self._look,
             self.app.current_theme.dark,
+            self.article.url if self.article else None,
+            self.article.enclosures if self.article else (),
         )
         same_text = made_of == self._body[0]
         if not same_text:
@@ -205,13 +209,14 @@ class ReadingPane(ScrollView, can_focus=True):
     def _draw_text(self, made_of: MadeOf) -> list[Strip]:
         """The text's lines when it is short. A long one is drawn by a worker: "…" until
         then, as while the feed's text is being converted."""
-        markdown, width, drawn_with, dark = made_of
+        markdown, width, drawn_with, dark, url, files = made_of
         base = drawn_with[0]
-        if self.article is None or markdown == "":
+        if self.article is None or (markdown == "" and not files):
             return []
         story = partial(_Story, code_theme="ansi_dark" if dark else "ansi_light")
         if markdown is not None and len(markdown) <= AT_ONCE:
-            return list(draw(story(clean(markdown, line=False)), width, base, self._theme()))
+            shown = clean(story_markdown(markdown, url, files), line=False)
+            return list(draw(story(shown), width, base, self._theme()))
         if markdown is not None:
             self.run_worker(
                 partial(self._draw_story, made_of, story, self._theme()),
@@ -226,10 +231,11 @@ class ReadingPane(ScrollView, can_focus=True):
         """Draw a long text in a worker, posting its lines when there are FIRST_LINES of
         them, twice as many, and so on (a few dozen posts for the longest page), then all."""
         worker = get_current_worker()
-        markdown, width, drawn_with, _ = made_of
+        markdown, width, drawn_with, _, url, files = made_of
         lines: list[Strip] = []
         post_at = FIRST_LINES
-        for line in draw(story(clean(markdown, line=False)), width, drawn_with[0], theme):
+        shown = clean(story_markdown(markdown or "", url, files), line=False)
+        for line in draw(story(shown), width, drawn_with[0], theme):
             if worker.is_cancelled:
                 return
             lines.append(line)
