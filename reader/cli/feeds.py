@@ -94,6 +94,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "not_modified": summary.not_modified,
                 "new": summary.new,
                 "updated": summary.updated,
+                "changes": [change._asdict() for change in summary.changes],
             }
         )
     else:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.config import Config
 from reader.core.factories import make_extractor, make_fetcher
-from reader.core.models import Article, Feed, RefreshResult, RefreshSummary
+from reader.core.models import Article, Change, Feed, RefreshResult, RefreshSummary
 from reader.core.refresh import refresh_feeds, refresh_in_child
 from reader.core.store import Store
 
@@ -78,10 +78,16 @@ class Newsroom:
         on_result: Callable[[RefreshResult], None] | None = None,
     ) -> RefreshSummary:
         """Refresh ``feeds`` (default: every subscription) to completion, then extract the new
-        stories config.toml asks for; ``on_result`` hears of each feed as it finishes."""
+        stories config.toml asks for and tell the [notify] command and URLs of the changes the
+        feeds brought; ``on_result`` hears of each feed as it finishes."""
         started = int(time.time())
         targets = feeds if feeds is not None else self.store.feeds(unread=False)
+        mark = self.store.last_version_id()
         summary = self._run(refresh_feeds(self.store, self.config, targets, on_result))
+        if summary.updated:
+            changes = tuple(self.store.feed_changes_after(mark))
+            summary = summary._replace(changes=changes)
+            self._tell(changes)
         if summary.new:
             from reader.core.fulltext import stories_to_extract
 
@@ -107,11 +113,14 @@ class Newsroom:
 
         watcher = Watcher(self.store, self.config, self._extraction())
         summary = self._run(watcher.check(everything=everything))
-        if summary.changes:
+        self._tell(summary.changes)
+        return summary
+
+    def _tell(self, changes: Sequence[Change]) -> None:
+        if changes:
             from reader.core.notify import notify_changes
 
-            notify_changes(self.store, self.config, summary.changes)
-        return summary
+            notify_changes(self.store, self.config, changes)
 
     def full_text(self, article: Article) -> FullText:
         """The best text for ``article``: the cached extraction, else its page fetched and
