@@ -22,6 +22,13 @@ class Reload(Message):
 
 
 @dataclass
+class ChangedSinceRead(Message):
+    """The story just opened had changed since the user last read it."""
+
+    article_id: int
+
+
+@dataclass
 class FeedsLoaded(Message):
     feeds: list[Feed]
 
