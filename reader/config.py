@@ -57,6 +57,8 @@ class ExtractConfig(NamedTuple):
     feeds: tuple[str, ...] = ()  # feed URLs extracted on refresh anyway
     timeout: float = 10.0
     memory_mib: int = 768
+    # Extraction processes working at once (a watch pass extracts many pages): one per core.
+    workers: int = min(2, os.cpu_count() or 1)
 
 
 class WatchConfig(NamedTuple):
@@ -135,6 +137,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "refresh.pass_timeout_minutes": (0.01, 1440),
     "extract.timeout": (1, 3600),
     "extract.memory_mib": (64, 65536),
+    "extract.workers": (1, 16),
     "watch.every_minutes": (0.1, 1440),
     "watch.schedule_scale": (0.01, 100),
     "watch.max_age_days": (1, 3650),

@@ -121,9 +121,13 @@ def test_import_refresh_twice_search_export(home: Path, newsdesk: LoopbackServer
     assert b"Imported 0 feeds (2 already" in newsroom(home, "import", str(opml)).stdout
 
     first = ok_json(home, "refresh")
-    assert first == dict(feeds=2, ok=2, failed=0, not_modified=0, new=8, updated=0, not_due=0)
+    assert first == dict(
+        feeds=2, ok=2, failed=0, not_modified=0, new=8, updated=0, not_due=0, changes=[]
+    )
     second = ok_json(home, "refresh", "--force")
-    assert second == dict(feeds=2, ok=0, failed=0, not_modified=2, new=0, updated=0, not_due=0)
+    assert second == dict(
+        feeds=2, ok=0, failed=0, not_modified=2, new=0, updated=0, not_due=0, changes=[]
+    )
     assert newsdesk.statuses[-2:] == [("/news.xml", 304), ("/sport.xml", 304)] or sorted(
         newsdesk.statuses[-2:]
     ) == [("/news.xml", 304), ("/sport.xml", 304)]

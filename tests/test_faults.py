@@ -125,7 +125,13 @@ def test_sigkill_during_watch_passes_keeps_every_version(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        time.sleep(rng.uniform(0.2, 1.5))
+        # Killed at a random moment once it extracts (a worker is up beside the resource
+        # tracker): however loaded the machine, the kills land among the writes, not all during
+        # start-up.
+        started = time.monotonic()
+        while len(child_processes(proc.pid)) < 2 and time.monotonic() - started < 15:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.1, 1.5))
         children |= child_processes(proc.pid)
         proc.kill()
         proc.wait()

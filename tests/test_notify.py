@@ -7,6 +7,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -106,6 +107,34 @@ def test_a_page_change_in_watch_json_and_to_the_hook(
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", alert["seen_at"])
 
 
+NEW_TITLE = "Lighthouse saved: board votes to fund repairs"
+
+
+def test_a_headline_change_in_the_feed_reaches_refresh_json_and_the_hook(
+    capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer, tmp_path: Path
+) -> None:
+    hook, received = tmp_path / "hook.py", tmp_path / "received.jsonl"
+    hook.write_text(HOOK)
+    config(home, f"[notify]\ncommand = {json.dumps([sys.executable, str(hook), str(received)])}\n")
+    assert cli(capsys, home, "add", site.url("/feed.xml"))[0] == 0
+    item = {"title": NEW_TITLE, "guid": "s1", "link": site.url("/story"), "description": "Teaser."}
+    site.routes["/feed.xml"] = Route(rss("Harbour Times", [item]))
+    code, out, err = cli(capsys, home, "refresh", "--force", "--json")
+    assert code == 0 and err == ""
+    [change] = json.loads(out)["changes"]
+    assert change == {"id": 1, "kind": "headline", "version": 2, "title": NEW_TITLE}
+    [line] = received.read_bytes().splitlines()
+    alert = json.loads(line)
+    assert (alert["id"], alert["kind"], alert["version"], alert["title"]) == (
+        1,
+        "headline",
+        2,
+        NEW_TITLE,
+    )
+    code, out, _ = cli(capsys, home, "refresh", "--force", "--json")  # nothing told again
+    assert json.loads(out)["changes"] == [] and len(received.read_bytes().splitlines()) == 1
+
+
 def test_a_failing_hook_is_a_warning_and_the_pass_completes(
     capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer
 ) -> None:
@@ -182,6 +211,34 @@ def test_the_daemon_prints_a_start_line_and_a_line_per_change(
         daemon.communicate(timeout=10)
     assert "watching the stories of 1 feed\n" in start
     assert re.fullmatch(rf"\S+Z  update\s+1  {TITLE}\n", line)
+
+
+def test_the_daemon_prints_a_change_the_feed_brought(
+    capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer
+) -> None:
+    assert cli(capsys, home, "add", site.url("/feed.xml"))[0] == 0
+    item = {"title": NEW_TITLE, "guid": "s1", "link": site.url("/story"), "description": "Teaser."}
+    site.routes["/feed.xml"] = Route(rss("Harbour Times", [item]))
+    with sqlite3.connect(home / "newsroom.db") as db:  # the feed is due: the daemon fetches it
+        db.execute("UPDATE feeds SET next_check_at = 0")
+    daemon = subprocess.Popen(
+        [NEWSROOM, "--home", str(home), "watch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    watchdog = threading.Timer(30, daemon.kill)
+    watchdog.start()
+    try:
+        stdout = daemon.stdout
+        assert stdout is not None
+        stdout.readline()
+        line = stdout.readline()
+    finally:
+        watchdog.cancel()
+        daemon.send_signal(signal.SIGTERM)
+        daemon.communicate(timeout=10)
+    assert re.fullmatch(rf"\S+Z  headline\s+1  {NEW_TITLE}\n", line)
 
 
 class Receiver:

@@ -946,6 +946,29 @@ async def test_d_with_nothing_to_compare_says_so(home: Path) -> None:
         assert "No change recorded for this story" in messages
 
 
+async def test_a_read_story_that_changed_while_selected_says_so_when_opened(home: Path) -> None:
+    """Highlighted, not open: the change comes in, and enter shows the latest version with the
+    note that it changed since it was read."""
+    from reader.ui.messages import Reload
+
+    config, store = story_store(home, "<p>Teaser.</p>")
+    [story] = store.articles()
+    page_version(store, story.id, COUNCIL, FROZEN + 10, None)
+    store.mark(story.id, read=True)
+    app = make_app(config, store, clock=frozen_clock, refresh_on_start=False)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert app.reader.article is None  # selected in the list, not open
+        page_version(store, story.id, COUNCIL + "\n\nWork starts in May.", FROZEN + 20, "update")
+        app.post_message(Reload())  # what a watch pass that changed a story does
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = "\n".join(line.text for line in app.reader.lines)
+        assert "Work starts in May." in shown
+        assert "changed since you read it (update)" in shown
+
+
 async def test_the_open_story_shows_its_latest_version(home: Path) -> None:
     """A change recorded while the story is open replaces it in the reading pane, with a note;
     enter on the open story brings a change the list learnt of since."""

@@ -108,6 +108,7 @@ def cmd_refresh(args: argparse.Namespace, config: Config, store: Store) -> int:
                 "new": summary.new,
                 "updated": summary.updated,
                 "not_due": summary.not_due,
+                "changes": [change._asdict() for change in summary.changes],
             }
         )
         return 0

@@ -11,13 +11,15 @@ from reader.config import Config, ConfigError
 from reader.core.store import Store
 
 if TYPE_CHECKING:
-    from reader.core.watch import WatchSummary
+    from collections.abc import Sequence
+
+    from reader.core.models import Change
 
 
-def print_changes(summary: WatchSummary) -> None:
+def print_changes(changes: Sequence[Change]) -> None:
     """The daemon's line per change: when, kind, story id, headline."""
     now = iso(int(time.time()))
-    for change in summary.changes:
+    for change in changes:
         print(f"{now}  {change.kind:<10} {change.id:>6}  {clean(change.title)}", flush=True)
 
 
@@ -33,7 +35,7 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
         if not args.once:
             feeds = counted(len(store.feeds(unread=False)), "feed")
             print(f"{iso(int(time.time()))}  watching the stories of {feeds}", flush=True)
-            watch_daemon(newsroom, everything=args.all, on_pass=print_changes)
+            watch_daemon(newsroom, everything=args.all, on_changes=print_changes)
         summary = newsroom.watch(everything=args.all)
     if args.json:
         print_json(

@@ -10,6 +10,7 @@ the trafilatura version is recorded with every result.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import multiprocessing
 import os
 import resource
@@ -36,9 +37,6 @@ class Extraction:
     text: str
     title: str | None
     author: str | None
-    date: str | None
-    sitename: str | None
-    image: str | None
     canonical_url: str | None
     extractor: str
 
@@ -67,12 +65,17 @@ def extract_page(html: bytes, url: str) -> Extraction:
     import trafilatura
     from lxml import etree
     from trafilatura.settings import Document
+    from trafilatura.utils import load_html
     from trafilatura.xml import xmltotxt
 
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractionError("the page is not HTML")
+    found = _metadata(tree, url)  # before extraction, which prunes the tree
     document = trafilatura.bare_extraction(
-        html,
+        tree,
         url=url,
-        with_metadata=True,
+        with_metadata=False,
         include_comments=False,
         include_tables=True,
         deduplicate=False,
@@ -88,18 +91,36 @@ def extract_page(html: bytes, url: str) -> Extraction:
     text = xmltotxt(document.body, False)
     if not text.strip():
         raise ExtractionError("no article text found on the page")
-    title = document.title or None
+    title = found.title or None
     return Extraction(
         markdown=_without_title((markdown or text).strip(), title),
         text=_tidy(text),
         title=title,
-        author=document.author or None,
-        date=document.date or None,
-        sitename=document.sitename or None,
-        image=document.image or None,
-        canonical_url=document.url or None,
+        author=found.author or None,
+        canonical_url=found.url or None,
         extractor=f"trafilatura {trafilatura.__version__} (one pass, promos dropped)",
     )
+
+
+def _metadata(tree: Any, url: str) -> Any:
+    """The title, author and canonical URL, read as trafilatura reads them, and nothing else.
+
+    trafilatura's full metadata pass also dates the page (htmldate), names the site and lists
+    categories, tags and licence: that costs as much as extracting the text, and none of it is
+    compared or shown (the feed gives the date), so only these three are read.
+    """
+    from trafilatura import metadata
+
+    found = metadata.examine_meta(tree)
+    if found.author and " " not in found.author:  # a user name, as trafilatura judges it
+        found.author = None
+    with contextlib.suppress(Exception):  # trafilatura guards its JSON-LD reader the same way
+        found = metadata.extract_meta_json(tree, found)
+    found.title = found.title or metadata.extract_title(tree)
+    found.author = found.author or metadata.extract_author(tree)
+    found.url = found.url or metadata.extract_url(tree, url)
+    found.clean_and_trim()
+    return found
 
 
 _FILES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".pdf", ".mp3", ".mp4")
@@ -166,47 +187,34 @@ def _run(html: bytes, url: str) -> Extraction | str:
         return f"extraction failed ({type(exc).__name__})"
 
 
-class Extractor:
-    """A one-process pool for extraction, rebuilt whenever a page takes its worker down."""
+class _Slot:
+    """One worker process of the pool, with its own executor: a kill ends only this one."""
 
-    def __init__(self, deadline: float = DEADLINE, memory_mib: int = MEMORY_MIB) -> None:
-        self.deadline = deadline
+    def __init__(self, memory_mib: int) -> None:
         self.memory_mib = memory_mib
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-        # Start multiprocessing's resource tracker now, while stderr is still the real one: a
-        # full-screen UI replaces sys.stderr, and the tracker cannot be launched after that.
-        resource_tracker.ensure_running()
+        self.pool: concurrent.futures.ProcessPoolExecutor | None = None
 
-    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
-        if self._pool is None:
+    def run(self, html: bytes, url: str, deadline: float) -> Extraction | str:
+        if self.pool is None:
             # spawn: the parent may be a threaded TUI, where fork is unsafe.
-            self._pool = concurrent.futures.ProcessPoolExecutor(
+            self.pool = concurrent.futures.ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(self.memory_mib, os.getpid()),
             )
-        return self._pool
+        future = self.pool.submit(_run, html, url)
+        try:
+            return future.result(timeout=deadline)
+        except concurrent.futures.TimeoutError:
+            self.kill()
+            return f"extraction took longer than {deadline:g} s"
+        except BrokenProcessPool:
+            self.kill()
+            return "the extraction process died on this page"
 
-    def extract(self, html: bytes, url: str) -> Extraction:
-        """Extract ``html`` within the deadline and memory limit, or raise ExtractionError."""
-        with self._lock:  # one page at a time: the pool has one worker, and a kill hits all
-            future = self._executor().submit(_run, html, url)
-            try:
-                result = future.result(timeout=self.deadline)
-            except concurrent.futures.TimeoutError:
-                self._kill()
-                raise ExtractionError(f"extraction took longer than {self.deadline:g} s") from None
-            except BrokenProcessPool:
-                self._kill()
-                raise ExtractionError("the extraction process died on this page") from None
-        if isinstance(result, str):
-            raise ExtractionError(result)
-        return result
-
-    def _kill(self) -> None:
-        pool, self._pool = self._pool, None
+    def kill(self) -> None:
+        pool, self.pool = self.pool, None
         if pool is None:
             return
         for process in list(getattr(pool, "_processes", {}).values()):
@@ -214,7 +222,49 @@ class Extractor:
         pool.shutdown(wait=False, cancel_futures=True)
 
     def close(self) -> None:
-        with self._lock:
-            if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
-                self._pool = None
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+
+class Extractor:
+    """Up to ``workers`` extraction processes, each started when first needed and rebuilt
+    whenever a page takes it down.
+
+    A caller takes the first idle worker, so one page at a time (opening a story) keeps a single
+    process alive; a watch pass extracting many pages at once uses them all, one per core.
+    """
+
+    def __init__(
+        self, deadline: float = DEADLINE, memory_mib: int = MEMORY_MIB, workers: int = 1
+    ) -> None:
+        self.deadline = deadline
+        self._slots = [_Slot(memory_mib) for _ in range(max(1, workers))]
+        self._idle = list(self._slots)
+        self._changed = threading.Condition()
+        # Start multiprocessing's resource tracker now, while stderr is still the real one: a
+        # full-screen UI replaces sys.stderr, and the tracker cannot be launched after that.
+        resource_tracker.ensure_running()
+
+    def extract(self, html: bytes, url: str) -> Extraction:
+        """Extract ``html`` within the deadline and memory limit, or raise ExtractionError."""
+        with self._changed:
+            self._changed.wait_for(lambda: bool(self._idle))
+            # The lowest idle slot: the second process starts only when two pages overlap.
+            slot = min(self._idle, key=self._slots.index)
+            self._idle.remove(slot)
+        try:
+            result = slot.run(html, url, self.deadline)
+        finally:
+            with self._changed:
+                self._idle.append(slot)
+                self._changed.notify()
+        if isinstance(result, str):
+            raise ExtractionError(result)
+        return result
+
+    def close(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: len(self._idle) == len(self._slots))
+            for slot in self._slots:
+                slot.close()

@@ -30,7 +30,10 @@ def make_fetcher(config: Config) -> Fetcher:
 
 
 def make_extractor(config: Config) -> Extractor:
-    """An extraction worker pool with the user's deadline and memory limit."""
+    """An extraction worker pool with the user's deadline, memory limit and size."""
     from reader.core.extract import Extractor  # a refresh extracts nothing unless asked to
 
-    return Extractor(deadline=config.extract.timeout, memory_mib=config.extract.memory_mib)
+    extract = config.extract
+    return Extractor(
+        deadline=extract.timeout, memory_mib=extract.memory_mib, workers=extract.workers
+    )

@@ -124,8 +124,19 @@ class RefreshResult(NamedTuple):
     error: str | None = None
 
 
+class Change(NamedTuple):
+    """A change a pass recorded: the story, its kind and the version that records it (from the
+    feed in a refresh, from the page in a watch pass)."""
+
+    id: int
+    kind: str
+    version: int
+    title: str
+
+
 class RefreshSummary(NamedTuple):
-    """Totals of one refresh, as `newsroom refresh --json` prints them."""
+    """Totals of one refresh, as `newsroom refresh --json` prints them, and the changes its
+    feeds brought."""
 
     feeds: int = 0
     ok: int = 0
@@ -133,6 +144,7 @@ class RefreshSummary(NamedTuple):
     not_modified: int = 0
     new: int = 0
     updated: int = 0
+    changes: tuple[Change, ...] = ()
     not_due: int = 0  # left for later: not due yet, or (forced) their server asked to wait
 
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from reader.config import Config
 from reader.core.factories import make_extractor, make_fetcher
-from reader.core.models import Article, Feed, RefreshResult, RefreshSummary
+from reader.core.models import Article, Change, Feed, RefreshResult, RefreshSummary
 from reader.core.refresh import refresh_feeds, refresh_in_child
 from reader.core.store import Store
 
@@ -82,17 +82,20 @@ class Newsroom:
     ) -> RefreshSummary:
         """Refresh the due ones of ``feeds`` (default: every subscription; ``force``: all of
         them but those whose server asked to wait) to completion, then extract the new stories
-        config.toml asks for, hide what [filters] hide matches, tell of new stories that saved
-        searches with notify = true match, and prune once a day when [store] asks;
-        ``on_result`` hears of each feed as it finishes. Removed feeds are never refreshed."""
+        config.toml asks for, hide what [filters] hide matches, tell of the changes the feeds
+        brought and of new stories that saved searches with notify = true match, and prune once
+        a day when [store] asks; ``on_result`` hears of each feed as it finishes. Removed feeds
+        are never refreshed."""
         started = int(time.time())
         last_id = self.store.last_article_id()
         ids = None if feeds is None else [feed.id for feed in feeds]
         targets, not_due = self.store.feeds_to_refresh(started, force=force, ids=ids)
         summary = RefreshSummary(not_due=not_due)
         if targets:
+            mark = self.store.last_version_id()
             summary = self._run(refresh_feeds(self.store, self.config, targets, on_result))
-            summary = summary._replace(not_due=not_due)
+            changes = tuple(self.store.feed_changes_after(mark)) if summary.updated else ()
+            summary = summary._replace(not_due=not_due, changes=changes)
         if summary.new:
             from reader.core.fulltext import stories_to_extract
 
@@ -107,6 +110,7 @@ class Newsroom:
             hide_arrivals(self.store, self.config, after_id=last_id, since=started)
             if summary.new:
                 announce_matches(self.store, self.config, after_id=last_id)
+        self._tell(summary.changes)
         if self.config.store.keep_days or self.config.store.keep_per_feed:
             from reader.core.retention import prune_if_due
 
@@ -138,11 +142,14 @@ class Newsroom:
             hide_arrivals(
                 self.store, self.config, after_id=self.store.last_article_id(), since=started
             )
-        if summary.changes:
+        self._tell(summary.changes)
+        return summary
+
+    def _tell(self, changes: Sequence[Change]) -> None:
+        if changes:
             from reader.core.notify import notify_changes
 
-            notify_changes(self.store, self.config, summary.changes)
-        return summary
+            notify_changes(self.store, self.config, changes)
 
     def full_text(self, article: Article) -> FullText:
         """The best text for ``article``: the cached extraction, else its page fetched and

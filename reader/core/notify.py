@@ -24,7 +24,7 @@ from reader.core.safety import display_url, sanitize_for_terminal
 from reader.core.store import Store
 
 if TYPE_CHECKING:
-    from reader.core.watch import WatchChange
+    from reader.core.models import Change
 
 HOOK_TIMEOUT = 10.0  # seconds a command may take before it is killed
 TERMINAL_LIMIT = 200  # characters of a terminal notification: enough for a headline
@@ -92,7 +92,7 @@ def missing_apprise(config: Config) -> str | None:
     return MISSING_APPRISE if find_spec("apprise") is None else None
 
 
-def alerts(store: Store, changes: Sequence[WatchChange]) -> list[Alert]:
+def alerts(store: Store, changes: Sequence[Change]) -> list[Alert]:
     """The alerts for ``changes``, their word counts from the diff a reader would see first
     (the version against the previous one of the same source)."""
     from reader.core.changes import default_pair
@@ -191,7 +191,7 @@ def send_apprise(urls: Sequence[str], found: Sequence[Alert | MatchAlert], warn:
 
 
 def notify_changes(
-    store: Store, config: Config, changes: Sequence[WatchChange], warn: Warn = warn_on_stderr
+    store: Store, config: Config, changes: Sequence[Change], warn: Warn = warn_on_stderr
 ) -> None:
     """Tell the [notify] command and URLs about ``changes``."""
     settings = config.notify

@@ -28,7 +28,7 @@ from reader.core.changes import page_change, page_removed
 from reader.core.extract import Extraction, ExtractionError, Extractor
 from reader.core.factories import make_fetcher
 from reader.core.fetch import Fetcher, FetchError, Response, page_limits
-from reader.core.models import Article, Feed, PageVersion
+from reader.core.models import Article, Change, Feed, PageVersion
 from reader.core.numbers import clamp
 from reader.core.safety import with_credentials_of, without_credentials
 from reader.core.store import RawPage, Store
@@ -43,15 +43,6 @@ DEVELOPING = re.compile(
     r"this is a breaking",
     re.IGNORECASE,
 )
-
-
-class WatchChange(NamedTuple):
-    """A change one pass recorded: the story, its kind and the version that records it."""
-
-    id: int
-    kind: str
-    version: int
-    title: str
 
 
 class WatchFailure(NamedTuple):
@@ -69,7 +60,7 @@ class WatchSummary:
     not_modified: int = 0
     failed: int = 0
     changed_ids: tuple[int, ...] = ()
-    changes: tuple[WatchChange, ...] = ()
+    changes: tuple[Change, ...] = ()
     failures: tuple[WatchFailure, ...] = ()
 
 
@@ -155,14 +146,14 @@ class Watcher:
             failures=failures,
         )
 
-    def _changes(self, changed: Sequence[int]) -> tuple[WatchChange, ...]:
+    def _changes(self, changed: Sequence[int]) -> tuple[Change, ...]:
         """The change each story's latest version records."""
         found = []
         for article_id in changed:
             versions = self.store.versions(article_id)
             if versions:
                 last = versions[-1]
-                found.append(WatchChange(article_id, last.kind or "edit", last.seq, last.title))
+                found.append(Change(article_id, last.kind or "edit", last.seq, last.title))
         return tuple(found)
 
     async def _all(self, stories: list[Article], now: int) -> list[str]:
@@ -309,10 +300,10 @@ def watch_daemon(
     newsroom: Newsroom,
     *,
     everything: bool = False,
-    on_pass: Callable[[WatchSummary], None] | None = None,
+    on_changes: Callable[[Sequence[Change]], None] | None = None,
 ) -> NoReturn:
     """Refresh feeds when due and watch stories until SIGINT or SIGTERM, which exit with 0;
-    ``on_pass`` hears of every watch pass.
+    ``on_changes`` hears of the changes each refresh and each watch pass recorded.
 
     Safe beside the TUI: both write the same database through short IMMEDIATE transactions.
     """
@@ -326,9 +317,9 @@ def watch_daemon(
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, leave)
     while True:
-        newsroom.refresh()  # the feeds that are due, as `newsroom refresh` and the TUI's timer
-        summary = newsroom.watch(everything=everything)
-        if on_pass is not None:
-            on_pass(summary)
+        changes = newsroom.refresh().changes  # the feeds that are due, as `newsroom refresh`
+        changes += newsroom.watch(everything=everything).changes
+        if on_changes is not None:
+            on_changes(changes)
         everything = False
         time.sleep(60)

@@ -36,6 +36,13 @@ class SavedCounted(Message):
 
 
 @dataclass
+class ChangedSinceRead(Message):
+    """The story just opened had changed since the user last read it."""
+
+    article_id: int
+
+
+@dataclass
 class FeedsLoaded(Message):
     feeds: list[Feed]
     saved: list[tuple[str, int]] = field(default_factory=list)  # saved searches, unread counts

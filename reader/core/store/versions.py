@@ -12,7 +12,7 @@ import sqlite3
 import zlib
 from typing import Any, NamedTuple
 
-from reader.core.models import PageText, PageVersion, Version
+from reader.core.models import Change, PageText, PageVersion, Version
 from reader.core.store import rows
 from reader.core.store.base import StoreBase
 
@@ -96,6 +96,21 @@ class VersionsMixin(StoreBase):
             f"SELECT {rows.VERSION_COLUMNS} FROM versions WHERE article_id = ? ORDER BY seq",
             (article_id,),
         )
+
+    def last_version_id(self) -> int:
+        """The newest version's row id: a pass records its changes above it."""
+        return int(self._read("SELECT coalesce(max(id), 0) FROM versions")[0][0])
+
+    def feed_changes_after(self, version_id: int) -> list[Change]:
+        """The changes recorded from feeds since ``version_id`` (see last_version_id)."""
+        return [
+            Change(*row)
+            for row in self._read(
+                "SELECT article_id, kind, seq, title FROM versions"
+                " WHERE id > ? AND source = 'feed' AND kind IS NOT NULL ORDER BY id",
+                (version_id,),
+            )
+        ]
 
     def page_versions(self, article_id: int) -> list[PageVersion]:
         """The versions extracted from the story's page, newest first ("removed" is not one)."""

@@ -1,6 +1,6 @@
 """What the keys do to the highlighted story: open it (its full text follows), mark it read or
 starred, open it in the browser, show what changed. The open story follows its changes: a new
-version replaces the one shown, with a note."""
+version replaces the one shown, with a note; a story opened again after it changed says so too."""
 
 from __future__ import annotations
 
@@ -14,7 +14,13 @@ from reader.core.models import Article
 from reader.core.safety import is_safe_url, without_credentials
 from reader.ui.actions.base import Base
 from reader.ui.launch import LaunchError, command_for, launch
-from reader.ui.messages import ArticleChanged, ArticlesLoaded, FullTextLoaded, VersionsLoaded
+from reader.ui.messages import (
+    ArticleChanged,
+    ArticlesLoaded,
+    ChangedSinceRead,
+    FullTextLoaded,
+    VersionsLoaded,
+)
 from reader.ui.screens.diff import DiffScreen
 from reader.ui.widgets.article_list import ArticleList
 
@@ -42,6 +48,10 @@ class Stories(Base):
         """Fetch and extract the page (or read the cache); moving on cancels the wait."""
         if get_current_worker().is_cancelled:
             return
+        if article.read and article.updated:
+            read = self.store.read_version(article.id)
+            if read is not None and read < article.versions:
+                self.post_message(ChangedSinceRead(article.id))
         full = self.newsroom.full_text(article)
         if not get_current_worker().is_cancelled:
             self.post_message(FullTextLoaded(full))
@@ -61,6 +71,9 @@ class Stories(Base):
         # changed_at moves with a recorded change only, not with a new baseline
         if latest is not None and latest.changed_at != shown.changed_at:
             self.show_changed(latest)
+
+    def on_changed_since_read(self, message: ChangedSinceRead) -> None:
+        self.reader.changed_since_read(message.article_id)
 
     def on_full_text_loaded(self, message: FullTextLoaded) -> None:
         self.reader.show_full(message.full)

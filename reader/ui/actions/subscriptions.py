@@ -4,14 +4,14 @@ subscribe, mark a feed read and undo it, import and export, and the story watche
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
 
-from reader.core.models import Feed, RefreshResult, RefreshStatus
+from reader.core.models import Change, Feed, RefreshResult, RefreshStatus
 from reader.core.notify import terminal_alert, terminal_protocol
-from reader.core.watch import WatchSummary
 from reader.ui.actions.base import Base
 from reader.ui.messages import (
     FeedMarkedRead,
@@ -106,6 +106,8 @@ class Subscriptions(Base):
                 f"{len(message.failures)} feed(s) failed; select a feed marked ! for the error",
                 severity="warning",
             )
+        if self.config.notify.terminal:
+            self._alert_terminal(summary.changes)
         self.post_message(Reload())
         if summary.new and self.config.watch.in_tui:
             self.watch_stories()  # the new stories' page baselines, before their first edit
@@ -219,17 +221,17 @@ class Subscriptions(Base):
     def on_watch_finished(self, message: WatchFinished) -> None:
         for article in message.read_and_changed[:3]:
             self.toast(f"A story you read has changed: {article.title}", timeout=6)
-        if self.config.notify.terminal and message.summary.changes:
-            self._alert_terminal(message.summary)
+        if self.config.notify.terminal:
+            self._alert_terminal(message.summary.changes)
         if message.summary.changed:
             self.post_message(Reload())
 
-    def _alert_terminal(self, summary: WatchSummary) -> None:
+    def _alert_terminal(self, changes: Sequence[Change]) -> None:
         """A desktop notification per change (at most three) through the terminal: OSC 9 or
         777. Textual has no public call for raw output; this writes where App.bell() does."""
         driver = self._driver
-        if self.is_headless or driver is None:
+        if not changes or self.is_headless or driver is None:
             return
         osc = terminal_protocol()
-        for change in summary.changes[:3]:
+        for change in changes[:3]:
             driver.write(terminal_alert(change.kind, change.title, osc=osc))

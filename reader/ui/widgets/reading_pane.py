@@ -135,6 +135,12 @@ class ReadingPane(ScrollView, can_focus=True):
             self.texts.setdefault("feed", full)  # unless show_full() brought it first
             self._draw()
 
+    def changed_since_read(self, article_id: int) -> None:
+        """Say that the story shown changed since the user last read it."""
+        if self.article is not None and self.article.id == article_id and not self.changed:
+            self.changed = True
+            self._draw()
+
     def show_full(self, full: FullText) -> None:
         if self.article is None or full.article_id != self.article.id:
             return  # the reader has moved on
