@@ -134,9 +134,10 @@ def test_import_refresh_twice_search_export(home: Path, newsdesk: LoopbackServer
 
     articles = ok_json(home, "articles")
     assert len(articles) == 8 and len({a["id"] for a in articles}) == 8
-    assert set(articles[0]) == set(
-        ["id", "feed_id", "title", "url", "published", "read", "starred", "updated", "versions"]
-    )
+    assert set(articles[0]) == {
+        *("id", "feed_id", "title", "url", "published", "read", "starred", "updated"),
+        *("versions", "enclosures"),
+    }
     published = [a["published"] for a in articles]
     assert published == sorted(published, reverse=True)
 

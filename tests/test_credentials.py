@@ -93,7 +93,9 @@ def test_story_links_and_outputs_never_carry_the_password(
     for output in outputs:
         assert output and b"s3cret" not in output
     exported = json.loads(newsroom(home, "export", "--format", "json").stdout)
-    assert exported == [{"url": private_feed.url("/feed"), "title": "Private desk", "folder": None}]
+    assert exported == [
+        {"url": private_feed.url("/feed"), "title": "Private desk", "folder": None, "tags": []}
+    ]
 
 
 def test_export_with_credentials_keeps_the_login(

@@ -998,5 +998,5 @@ def test_the_user_agent_from_config_toml_and_from_the_feed(
     with store._write() as conn:  # set by `newsroom edit --user-agent`
         conn.execute("UPDATE feeds SET user_agent = 'Wire desk/1', etag = NULL, body_hash = NULL")
     store.close()
-    assert cli.main(["--home", str(home), "refresh"]) == 0
+    assert cli.main(["--home", str(home), "refresh", "--force"]) == 0
     assert seen == ["Desk reader/2", "Wire desk/1"]

@@ -70,6 +70,7 @@ def test_one_of_a_kind_is_singular(home: Path, server: LoopbackServer) -> None:
         "new",
         "updated",
         "not_due",
+        "changes",
     }
 
 

@@ -796,7 +796,7 @@ async def test_reading_pane_draws_markdown_as_lines(home: Path) -> None:
         width = app.reader.scrollable_content_region.width
         assert all(line.cell_length == width for line in app.reader.lines)
         assert "What we know" in text  # a heading starts at the left edge
-        assert "The council met at the hall." in text
+        assert "The council met at the hall [1]." in text  # its link is in the list below
         assert {"• first point", "• second point"} <= {line.strip() for line in text}
         # Links are drawn, but are not terminal hyperlinks: a story opens only through `o`.
         assert not any(seg.style and seg.style.link for line in app.reader.lines for seg in line)

@@ -19,6 +19,10 @@ from reader.cli.parser import build_parser, command_function
 from reader.config import ConfigError, load_config
 from reader.core.store import Store, StoreError
 
+# Commands that only read the database: the others stop at once on a read-only home, before
+# they fetch anything that could not be kept.
+READERS = {"feeds", "articles", "show", "search", "history", "diff", "export", "archive"}
+
 
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
@@ -28,6 +32,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     config = load_config(args.home)
     store = Store(config.db_path)
     try:
+        if args.command not in READERS:
+            store.check_writable()
         if config.filters.hide or store.hide_digest():
             from reader.core.filters import apply_filters
 

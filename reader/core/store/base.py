@@ -115,8 +115,7 @@ class StoreBase:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken up front so concurrent writers wait instead of failing."""
-        if self.read_only:
-            raise StoreError(self._cannot_write())
+        self.check_writable()
         conn = self._conn()
         # Threads of this process queue here; other processes queue on SQLite's lock.
         with self._write_lock, self._errors():
@@ -127,6 +126,11 @@ class StoreBase:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    def check_writable(self) -> None:
+        """Raise StoreError now, before any work, when this process cannot write the database."""
+        if self.read_only:
+            raise StoreError(self._cannot_write())
 
     def _cannot_write(self) -> str:
         folder = self.path.parent
