@@ -168,10 +168,14 @@ class Refresher:
         interval = own_interval(feed.interval_minutes) or self.interval
         when = retry_at(now, interval, feed.error_count, retry_after)
         await asyncio.to_thread(
-            self.store.record_failure, feed.id, message, now=now, next_check_at=when
+            self.store.record_failure,
+            feed.id,
+            message,
+            now=now,
+            next_check_at=when,
+            # even a forced refresh leaves it alone until then
+            retry_until=when if retry_after is not None else None,
         )
-        if retry_after is not None:  # even a forced refresh leaves it alone until then
-            await asyncio.to_thread(self.store.hold_feed, feed.id, when, now=now)
         return RefreshResult(feed.id, feed.url, RefreshStatus.FAILED, error=message)
 
 

@@ -186,12 +186,23 @@ class FeedsMixin(StoreBase):
                 ],
             )
 
-    def record_failure(self, feed_id: int, message: str, *, now: int, next_check_at: int) -> None:
+    def record_failure(
+        self,
+        feed_id: int,
+        message: str,
+        *,
+        now: int,
+        next_check_at: int,
+        retry_until: int | None = None,
+    ) -> None:
+        """Store why the feed failed and when to try again; ``retry_until``: its server asked
+        not to be asked before then (Retry-After), which even a forced refresh respects."""
         with self._write() as conn:
             conn.execute(
                 "UPDATE feeds SET checked_at = ?, next_check_at = ?, error = ?,"
-                " error_count = error_count + 1, error_at = ? WHERE id = ?",
-                (now, next_check_at, message, now, feed_id),
+                " error_count = error_count + 1, error_at = ?,"
+                " retry_until = COALESCE(?, retry_until) WHERE id = ?",
+                (now, next_check_at, message, now, retry_until, feed_id),
             )
 
     def apply_feed(

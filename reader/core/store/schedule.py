@@ -2,10 +2,8 @@
 
 A feed is due once its next check (stored with every result, see reader.core.ingest) has come;
 a feed never checked is due at once. A forced refresh fetches every feed except those whose
-server answered 429 or 503 with a Retry-After that has not passed: it asked to be left alone
-until then, and asking again sooner only earns another refusal. That time is kept in
-store_facts under ``retry_after:<feed id>``; a hold that has passed is dropped when another is
-recorded.
+server answered 429 or 503 with a Retry-After that has not passed (feeds.retry_until): it
+asked to be left alone until then, and asking again sooner only earns another refusal.
 """
 
 from __future__ import annotations
@@ -16,8 +14,6 @@ from reader.core.models import Feed
 from reader.core.store import rows
 from reader.core.store.base import StoreBase
 
-HOLD = "retry_after:"  # + feed id, in store_facts: the time its server asked us to wait until
-
 
 class ScheduleMixin(StoreBase):
     def feeds_to_refresh(
@@ -25,34 +21,19 @@ class ScheduleMixin(StoreBase):
     ) -> tuple[list[Feed], int]:
         """The subscriptions (of ``ids``, default all) a refresh at ``now`` fetches, and how
         many of them it leaves for later: not due yet, or, when ``force``d, asked to wait."""
-        held = (
-            "EXISTS (SELECT 1 FROM store_facts s WHERE s.key = :hold || f.id"
-            " AND CAST(s.value AS INTEGER) > :now)"
-        )
+        held = "COALESCE(f.retry_until > :now, 0)"
         waits = held if force else f"COALESCE(f.next_check_at > :now, 0) OR {held}"
         found = self._read(
             f"""SELECT {rows.FEED_COLUMNS}, 0, {waits} FROM feeds f WHERE f.removed_at IS NULL
             ORDER BY f.folder IS NOT NULL, lower(f.folder),
                      lower(COALESCE(f.user_title, NULLIF(f.title, ''), f.url))""",
-            {"hold": HOLD, "now": now},
+            {"now": now},
         )
         if ids is not None:
             wanted = set(ids)
             found = [row for row in found if row[0] in wanted]
         due = [rows.feed(row[:-1]) for row in found if not row[-1]]
         return due, len(found) - len(due)
-
-    def hold_feed(self, feed_id: int, until: int, *, now: int) -> None:
-        """Remember that the feed's server asked not to be asked again before ``until``."""
-        with self._write() as conn:
-            conn.execute(
-                "DELETE FROM store_facts WHERE key GLOB ? AND CAST(value AS INTEGER) <= ?",
-                (HOLD + "*", now),
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO store_facts (key, value) VALUES (?, ?)",
-                (f"{HOLD}{feed_id}", str(until)),
-            )
 
     def feed_ttls(self) -> dict[int, int]:
         """The interval each feed asks for itself (its <ttl> or sy:updatePeriod), in seconds:

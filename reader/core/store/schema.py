@@ -127,13 +127,15 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
     ),
     # 8: managing feeds and keeping the store in shape: a feed's own refresh interval and full-text
-    # choice, feeds unsubscribed but kept for their starred stories, tags beyond the folder, the
+    # choice, feeds unsubscribed but kept for their starred stories, the time a feed's server
+    # asked us to wait until (Retry-After), tags beyond the folder, the
     # stories pruned (so a feed that still lists them does not bring them back) and small facts
     # about the store itself (such as when it was last pruned).
     (
         "ALTER TABLE feeds ADD COLUMN interval_minutes INTEGER",
         "ALTER TABLE feeds ADD COLUMN extract INTEGER",
         "ALTER TABLE feeds ADD COLUMN removed_at INTEGER",
+        "ALTER TABLE feeds ADD COLUMN retry_until INTEGER",
         """CREATE TABLE feed_tags (
             feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
             position INTEGER NOT NULL,
