@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -118,7 +117,6 @@ def baselines(count: int) -> None:
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     with tempfile.TemporaryDirectory() as home:
         new_stories(home, base, len(pages)).close()
-        before = cpu_of_children()
         started = time.perf_counter()
         out = subprocess.run(
             [NEWSROOM, "--home", home, "watch", "--once", "--json"],
@@ -127,13 +125,11 @@ def baselines(count: int) -> None:
             check=True,
         )
         seconds = time.perf_counter() - started
-        cpu = cpu_of_children() - before
     httpd.shutdown()
     summary = json.loads(out.stdout)
     print(
         f"baselines: {summary['checked']:,} of {len(pages):,} new stories in {seconds:.1f} s, "
-        f"{summary['checked'] / seconds:.1f} stories/s ({summary['failed']} failed), "
-        f"{cpu / len(pages) * 1000:.0f} ms of CPU per story (the whole process and its workers)"
+        f"{summary['checked'] / seconds:.1f} stories/s ({summary['failed']} failed)"
     )
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -145,12 +141,6 @@ def baselines(count: int) -> None:
         f"plain trafilatura.extract on the same pages: {len(pages) / seconds:.1f} pages/s, "
         f"{cpu / len(pages) * 1000:.0f} ms of CPU per page"
     )
-
-
-def cpu_of_children() -> float:
-    """CPU seconds used so far by the processes this one has waited for, and theirs."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
