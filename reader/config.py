@@ -197,6 +197,11 @@ def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
             re.compile(pattern)
         except re.error as exc:
             raise ConfigError(f"{path}: {name}: bad regular expression ({exc})") from None
+    if name == "fetch.proxy" and value and not _proxy_url(value):
+        raise ConfigError(
+            f'{path}: fetch.proxy must be a URL such as "http://proxy:3128" or'
+            ' "socks5://proxy:1080"'
+        )
     if isinstance(value, int | float) and not isinstance(value, bool):
         low, high = BOUNDS[name]
         if not low <= value <= high:  # NaN fails every comparison, inf is above every bound
@@ -206,6 +211,20 @@ def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
     if isinstance(value, dict):
         return {k: tuple(v) for k, v in value.items()}
     return expected(value)
+
+
+PROXY_SCHEMES = ("http", "https", "socks4", "socks4a", "socks5", "socks5h")
+
+
+def _proxy_url(value: str) -> bool:
+    """A proxy libcurl can use: a scheme it knows and a host."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(value)
+        return parts.scheme in PROXY_SCHEMES and bool(parts.hostname) and parts.port != 0
+    except ValueError:
+        return False
 
 
 _SECTIONS: dict[str, type] = {

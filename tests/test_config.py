@@ -101,3 +101,16 @@ def test_the_command_line_exits_2_with_one_line(home: Path, text: str) -> None:
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith(f"newsroom: error: {home / 'config.toml'}: ") and "between" in line
+
+
+@pytest.mark.parametrize("proxy", ["not a url", "ftp://proxy:21", "http://", "proxy:3128"])
+def test_a_proxy_that_is_not_a_proxy_url_is_refused(home: Path, proxy: str) -> None:
+    (home / "config.toml").write_text(f'[fetch]\nproxy = "{proxy}"\n')
+    with pytest.raises(ConfigError, match=r"fetch\.proxy must be a URL"):
+        load_config()
+
+
+@pytest.mark.parametrize("proxy", ["", "http://proxy:3128", "socks5h://user:pw@10.0.0.1:1080"])
+def test_proxy_urls_are_accepted(home: Path, proxy: str) -> None:
+    (home / "config.toml").write_text(f'[fetch]\nproxy = "{proxy}"\n')
+    assert load_config().fetch.proxy == proxy

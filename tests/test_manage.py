@@ -286,6 +286,37 @@ def test_remove_keeps_starred_stories_under_the_feeds_name(home: Path, desk: Loo
     assert [a["id"] for a in ok_json(home, "articles", "--starred")] == [starred]  # type: ignore[index]
 
 
+def test_a_revived_feed_starts_afresh(home: Path, desk: LoopbackServer) -> None:
+    news = subscribe(home, desk.url("/news.xml"))
+    starred = ok_json(home, "articles", "--feed", str(news))[0]["id"]  # type: ignore[index]
+    ok(home, "mark", str(starred), "--star")
+    ok(home, "edit", str(news), "--title", "Mine", "--tag", "t1", "--interval", "30")
+    ok(home, "edit", str(news), "--folder", "Desk", "--extract", "on")
+    ok(home, "remove", str(news))
+    ok(home, "add", desk.url("/news.xml"))
+    feed = feed_json(home, news)
+    assert (feed["title"], feed["folder"], feed["tags"]) == ("Harbour Times", None, [])
+    assert (feed["interval"], feed["extract"]) == (None, None)
+
+
+def test_an_address_typed_over_its_masked_form_keeps_the_password(
+    home: Path, desk: LoopbackServer
+) -> None:
+    base = desk.url("/news.xml").replace("http://", "http://bob:s3cret@")
+    ok(home, "add", base)
+    [news] = [f["id"] for f in ok_json(home, "feeds")]  # type: ignore[index, union-attr]
+    masked = base.replace("s3cret", "***")
+    ok(home, "edit", str(news), "--url", masked + "?v=2")
+    assert base + "?v=2" in ok(home, "export", "--format", "urls", "--with-credentials")
+    ok(home, "edit", str(news), "--url", masked.replace("***", "new") + "?v=3")  # a new one
+    assert "bob:new@" in ok(home, "export", "--format", "urls", "--with-credentials")
+
+
+def test_a_tag_with_a_comma_is_refused(home: Path, desk: LoopbackServer) -> None:
+    news = subscribe(home, desk.url("/news.xml"))
+    assert "comma" in fails(home, 2, "edit", str(news), "--tag", "a,b")
+
+
 def test_remove_without_starred_stories_forgets_the_feed(home: Path, desk: LoopbackServer):
     news = subscribe(home, desk.url("/news.xml"))
     ok(home, "edit", str(news), "--tag", "local")
@@ -376,7 +407,7 @@ def test_opml_outlines_without_a_usable_feed_url_are_skipped(home: Path, tmp_pat
     assert (feed["folder"], feed["tags"]) == ("Local", ["a", "b"])
 
 
-@pytest.mark.parametrize("fmt", ["urls", "opml"])
+@pytest.mark.parametrize("fmt", ["urls", "opml", "json"])
 def test_export_imports_back_whole(home: Path, tmp_path: Path, fmt: str) -> None:
     lines = [
         'https://a.example/feed.xml "News/Local" "two words" x "~A \\"quoted\\" title"',

@@ -165,6 +165,18 @@ def test_removed_once(watch, newsroom: Newsroom) -> None:
     assert watch().checked == 0  # a removed story is no longer watched
 
 
+def test_a_removed_page_keeps_showing_its_last_text(watch, newsroom: Newsroom) -> None:
+    from reader.core.fulltext import cached_text
+
+    newsroom.set_page("gone", [], status=404)
+    watch()
+    article = story(watch)
+    shown = cached_text(watch.store, article)
+    assert shown is not None and shown.source == "extracted"
+    assert BASE_PARAGRAPHS[0] in shown.text  # the evidence, not an empty page
+    assert shown.note is not None and "gone" in shown.note
+
+
 def test_paywall_or_error_page_is_not_news(watch, newsroom: Newsroom) -> None:
     newsroom.set_page("Subscribe to read", ["Subscribe to keep reading."])
     assert watch().changed == 0

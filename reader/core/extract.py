@@ -14,6 +14,7 @@ import contextlib
 import multiprocessing
 import os
 import resource
+import signal
 import threading
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -168,7 +169,10 @@ def _tidy(text: str) -> str:
 
 def _start_worker(mib: int, parent: int) -> None:
     """Limit the worker's memory, and end it when its parent is gone (a pool worker holds both
-    ends of its task pipe, so it would not notice by itself)."""
+    ends of its task pipe, so it would not notice by itself). Ctrl-C in a terminal reaches the
+    whole process group: the newsroom that started the worker decides what it means, so the
+    worker ignores it rather than print a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     limit = mib * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     follow_parent(parent)

@@ -44,11 +44,14 @@ def _words(text: str) -> int:
 
 
 def cached_text(store: Store, article: Article) -> FullText | None:
-    """The text extracted from the story's page before, if any."""
+    """The text extracted from the story's page before, if any. A page its site has removed
+    is not fetched again: its last text is shown, else the feed's, with a note saying so."""
     cached = store.page_version(article.id)
+    gone = article.change_kind == "removed"
     if cached is None:
-        return None
-    return FullText(article.id, "extracted", cached.markdown, cached.text)
+        return feed_text(article, "the page is gone (removed by its site)") if gone else None
+    note = "the page is gone (removed by its site): this is the last text it had" if gone else None
+    return FullText(article.id, "extracted", cached.markdown, cached.text, note)
 
 
 async def fetch_text(

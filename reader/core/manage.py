@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from reader.core.models import Feed
-from reader.core.safety import check_feed_url, display_url
+from reader.core.safety import check_feed_url, display_url, unmasked
 from reader.core.store import Store
 
 # A feed's own refresh interval, in minutes: the bounds of [refresh] interval_minutes.
@@ -121,6 +121,8 @@ def tidy_tag(value: str) -> str:
         raise FeedEditError("a tag cannot be empty")
     if tag[0] in "~!":
         raise FeedEditError(f"a tag cannot start with {tag[0]!r}: {tag!r}")
+    if "," in tag:  # OPML lists a feed's categories separated by commas
+        raise FeedEditError(f"a tag cannot contain a comma: {tag!r}")
     return tag
 
 
@@ -193,7 +195,7 @@ def remove_feed(store: Store, feed_id: int) -> Removed:
 
 def _new_url(store: Store, feed: Feed, url: str) -> str:
     try:
-        url = check_feed_url(url)
+        url = check_feed_url(unmasked(url, feed.url))
     except ValueError as exc:
         raise FeedEditError(f"url: {exc}") from None
     other = store.feed_by_url(url)

@@ -104,12 +104,15 @@ class Newsroom:
                 self.full_text(story)
             if stories:
                 self.store.sync_search_index()
-        if summary.new or summary.updated or self.config.filters.hide:
-            from reader.core.filters import announce_matches, hide_arrivals
+        # Filters and saved searches cost nothing to those who have none.
+        if self.config.filters.hide or self.store.hide_digest():
+            from reader.core.filters import hide_arrivals
 
             hide_arrivals(self.store, self.config, after_id=last_id, since=started)
-            if summary.new:
-                announce_matches(self.store, self.config, after_id=last_id)
+        if summary.new and any(saved.notify for saved in self.config.saved):
+            from reader.core.filters import announce_matches
+
+            announce_matches(self.store, self.config, after_id=last_id)
         self._tell(summary.changes)
         if self.config.store.keep_days or self.config.store.keep_per_feed:
             from reader.core.retention import prune_if_due

@@ -138,7 +138,8 @@ def _looks_binary(text: str) -> bool:
 
 
 def read_subscriptions(data: bytes) -> tuple[list[Subscription], list[str]]:
-    """Read an OPML document or a newsboat urls file, whichever ``data`` is.
+    """Read an OPML document, a newsboat urls file or newsroom's JSON export, whichever
+    ``data`` is.
 
     Returns the subscriptions in file order (first occurrence of each URL wins) and notes, one
     line each, about what was skipped, so an import can tell the user what it left out.
@@ -151,8 +152,53 @@ def read_subscriptions(data: bytes) -> tuple[list[Subscription], list[str]]:
     if start.startswith("<") or "<opml" in start[:4096].lower():
         return _read_opml(text)
     if start[0] in "{[":
-        raise SubscriptionFileError("not an OPML or urls file: it looks like JSON")
+        return _read_json(text)
     return _read_urls(text)
+
+
+def _read_json(text: str) -> tuple[list[Subscription], list[str]]:
+    """Read the list `newsroom export --format json` writes: objects with a url and,
+    optionally, a title, a folder and tags. An entry without a usable URL is skipped with a
+    note; anything else is refused."""
+    import json
+
+    try:
+        entries = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise SubscriptionFileError(f"not a subscription list: bad JSON ({exc})") from None
+    if not isinstance(entries, list):
+        raise SubscriptionFileError("a JSON subscription list must be a list of feeds")
+    subscriptions: list[Subscription] = []
+    notes: list[str] = []
+    seen: set[str] = set()
+    for number, entry in enumerate(entries, start=1):
+        url = entry.get("url") if isinstance(entry, dict) else None
+        if not isinstance(url, str) or not _is_feed_url(url):
+            notes.append(f"entry {number}: no http(s) feed URL, skipped")
+            continue
+        if url in seen:
+            notes.append(f"entry {number}: duplicate feed {_show(url)}, skipped")
+            continue
+        seen.add(url)
+        title, folder, tags = entry.get("title"), entry.get("folder"), entry.get("tags")
+        subscriptions.append(
+            Subscription(
+                url=url,
+                title=_clean(title) if isinstance(title, str) else None,
+                folder=_folder_path([folder]) if isinstance(folder, str) else None,
+                tags=tuple(
+                    dict.fromkeys(
+                        name
+                        for tag in (tags if isinstance(tags, list) else ())
+                        if isinstance(tag, str) and (name := _clean(tag))
+                    )
+                ),
+            )
+        )
+    if not subscriptions:
+        first = f": {notes[0]}" if notes else ""
+        raise SubscriptionFileError(f"no feeds found in the JSON list{first}")
+    return subscriptions, notes
 
 
 # --------------------------------------------------------------------------------------------------

@@ -57,6 +57,16 @@ def display_url(url: str) -> str:
     return f"{start}{user}:***@{rest}" if colon else f"{start}***@{rest}"
 
 
+def unmasked(url: str, original: str) -> str:
+    """``url`` as typed over ``original`` shown masked (see display_url): a login left as the
+    mask (``alice:***``) stands for the original's, which was never shown, not for a password
+    of three stars."""
+    parts, old = _userinfo(url), _userinfo(original)
+    if parts is None or old is None or parts[1] != (_userinfo(display_url(original)) or "")[1]:
+        return url
+    return f"{parts[0]}{old[1]}@{parts[2]}"
+
+
 def without_credentials(url: str) -> str:
     """``url`` with no user name or password: for story links and exported subscriptions."""
     parts = _userinfo(url)

@@ -291,18 +291,25 @@ class FeedsMixin(StoreBase):
 def _subscribe(
     conn: sqlite3.Connection, url: str, title: str | None, folder: str | None, now: int
 ) -> bool:
-    """Insert a subscription, or revive a removed one (fetched afresh: its old validators would
-    only bring a 304); returns whether either happened."""
+    """Insert a subscription, or revive a removed one as a new one: none of its old settings
+    (title, folder, tags, interval...) and none of its validators (they would only bring a
+    304); returns whether either happened."""
     cur = conn.execute(
         """INSERT INTO feeds (url, user_title, folder, added_at) VALUES (?, ?, ?, ?)
         ON CONFLICT (url) DO UPDATE SET removed_at = NULL, added_at = excluded.added_at,
-            user_title = COALESCE(excluded.user_title, user_title),
-            folder = COALESCE(excluded.folder, folder), etag = NULL, last_modified = NULL,
-            body_hash = NULL, next_check_at = NULL
+            user_title = excluded.user_title, folder = excluded.folder, interval_minutes = NULL,
+            extract = NULL, user_agent = NULL, retry_until = NULL, etag = NULL,
+            last_modified = NULL, body_hash = NULL, next_check_at = NULL, error = NULL,
+            error_count = 0, error_at = NULL
         WHERE removed_at IS NOT NULL""",
         (url, title or None, folder or None, now),
     )
-    return cur.rowcount == 1
+    if cur.rowcount != 1:
+        return False
+    conn.execute(
+        "DELETE FROM feed_tags WHERE feed_id = (SELECT id FROM feeds WHERE url = ?)", (url,)
+    )
+    return True
 
 
 def _set_tags(conn: sqlite3.Connection, feed_id: int, tags: Sequence[str]) -> None:

@@ -123,11 +123,11 @@ class VersionsMixin(StoreBase):
         )
 
     def page_version(self, article_id: int) -> PageText | None:
-        """The latest text extracted from the story's page."""
+        """The latest text extracted from the story's page (its last text, when it is gone)."""
         found = self._records(
             rows.page_text,
-            f"SELECT {rows.PAGE_TEXT_COLUMNS} FROM versions"
-            " WHERE article_id = ? AND source = 'page' ORDER BY seq DESC LIMIT 1",
+            f"SELECT {rows.PAGE_TEXT_COLUMNS} FROM versions WHERE article_id = ?"
+            " AND source = 'page' AND kind IS NOT 'removed' ORDER BY seq DESC LIMIT 1",
             (article_id,),
         )
         return found[0] if found else None
