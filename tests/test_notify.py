@@ -213,6 +213,33 @@ def test_the_daemon_prints_a_start_line_and_a_line_per_change(
     assert re.fullmatch(rf"\S+Z  update\s+1  {TITLE}\n", line)
 
 
+def test_ctrl_c_stops_the_daemon_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer
+) -> None:
+    """Ctrl-C reaches the whole process group, extraction workers too."""
+    watched(capsys, home, site)
+    daemon = subprocess.Popen(
+        [NEWSROOM, "--home", str(home), "watch", "--all"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own, as a shell gives a foreground job
+    )
+    watchdog = threading.Timer(30, daemon.kill)
+    watchdog.start()
+    try:
+        stdout = daemon.stdout
+        assert stdout is not None
+        stdout.readline()
+        assert "update" in stdout.readline()  # a page was extracted: the workers are up
+        os.killpg(daemon.pid, signal.SIGINT)
+        _, err = daemon.communicate(timeout=20)
+    finally:
+        watchdog.cancel()
+    assert daemon.returncode == 0
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err
+
+
 def test_the_daemon_prints_a_change_the_feed_brought(
     capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer
 ) -> None:
