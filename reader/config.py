@@ -176,6 +176,17 @@ def _section(cls: Any, values: Any, name: str, path: Path) -> Any:
     return cls(**kwargs)
 
 
+# A setting's type as its error names it, in TOML's words rather than Python's.
+_KINDS = {
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+    str: "a string in quotes",
+    list: "a list of strings",
+    dict: "a table of lists of strings",
+}
+
+
 def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
     """One TOML value checked against the type of its default; lists become tuples."""
     expected: type = float if isinstance(default, float) else type(default)
@@ -185,7 +196,7 @@ def _setting(default: Any, value: Any, name: str, path: Path) -> Any:
         expected = dict
     ok = isinstance(value, expected) or (expected is float and isinstance(value, int))
     if not ok or isinstance(value, bool) != isinstance(default, bool):
-        raise ConfigError(f"{path}: {name} must be {expected.__name__}")
+        raise ConfigError(f"{path}: {name} must be {_KINDS[expected]}")
     if isinstance(value, list) and not all(isinstance(item, str) for item in value):
         raise ConfigError(f"{path}: {name} must be a list of strings")
     if isinstance(value, dict) and not all(

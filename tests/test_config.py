@@ -32,8 +32,8 @@ def test_values_are_read(home: Path) -> None:
     [
         ("[fetch]\nfeed_timout = 5\n", "unknown key fetch.feed_timout"),
         ("[fetc]\n", "unknown section [fetc]"),
-        ('[fetch]\nper_host = "4"\n', "fetch.per_host must be int"),
-        ("[fetch]\nper_host = true\n", "fetch.per_host must be int"),
+        ('[fetch]\nper_host = "4"\n', "fetch.per_host must be a whole number"),
+        ("[fetch]\nper_host = true\n", "fetch.per_host must be a whole number"),
         ("[fetch]\nfeed_timeout = -1\n", "fetch.feed_timeout must be between 1 and 3600"),
         ("[fetch\n", "invalid TOML"),
         ("fetch = 3\n", "[fetch] must be a table"),

@@ -82,7 +82,7 @@ def test_a_missing_command_is_one_line() -> None:
 
 def test_browser_must_be_a_list_of_strings(home: Path) -> None:
     (home / "config.toml").write_text('[tui]\nbrowser = "firefox %u"\n')
-    with pytest.raises(ConfigError, match=r"tui\.browser must be list"):
+    with pytest.raises(ConfigError, match=r"tui\.browser must be a list of strings"):
         load_config(home)
 
 

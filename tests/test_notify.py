@@ -210,7 +210,7 @@ def test_the_daemon_prints_a_start_line_and_a_line_per_change(
         daemon.send_signal(signal.SIGTERM)
         daemon.communicate(timeout=10)
     assert "watching the stories of 1 feed\n" in start
-    assert re.fullmatch(rf"\S+Z  update\s+1  {TITLE}\n", line)
+    assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC  update\s+1  {TITLE}\n", line)
 
 
 def test_ctrl_c_stops_the_daemon_without_a_traceback(
@@ -265,7 +265,7 @@ def test_the_daemon_prints_a_change_the_feed_brought(
         watchdog.cancel()
         daemon.send_signal(signal.SIGTERM)
         daemon.communicate(timeout=10)
-    assert re.fullmatch(rf"\S+Z  headline\s+1  {NEW_TITLE}\n", line)
+    assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC  headline\s+1  {NEW_TITLE}\n", line)
 
 
 class Receiver:

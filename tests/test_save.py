@@ -61,7 +61,7 @@ def test_save_dir_and_clipboard_settings(home: Path, tmp_path: Path) -> None:
     assert save_folder(config) == Path("~/keep").expanduser()
     assert config.tui.clipboard is True
     (home / "config.toml").write_text('[tui]\nclipboard = "yes"\n')
-    with pytest.raises(ConfigError, match=r"tui\.clipboard must be bool"):
+    with pytest.raises(ConfigError, match=r"tui\.clipboard must be true or false"):
         load_config(home)
 
 

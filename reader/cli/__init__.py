@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from reader.cli.errors import Failure, UsageError
 from reader.cli.output import clean
-from reader.cli.parser import build_parser, command_function
+from reader.cli.parser import command_function, parse
 from reader.config import ConfigError, load_config
 from reader.core.store import Store, StoreError
 
@@ -25,7 +25,7 @@ READERS = {"feeds", "articles", "show", "search", "history", "diff", "export", "
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     function = command_function(args.command or "tui")
     if args.command == "demo":  # in a home of its own
         return function(args, None, None)

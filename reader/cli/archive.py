@@ -14,7 +14,9 @@ from reader.core.store import ArchivedVersion, Store
 def cmd_archive(args: argparse.Namespace, config: Config, store: Store) -> int:
     from reader.core.archive import write_warc
 
-    if (args.id is None) == (not args.updated):
+    if args.id is None and not args.updated:
+        raise UsageError("give a story ID, or --updated for every changed story")
+    if args.id is not None and args.updated:
         raise UsageError("give a story ID or --updated, not both")
     if args.id is not None:
         if store.article(args.id) is None:

@@ -16,6 +16,7 @@ from reader.cli.output import (
     print_articles,
     print_json,
     shown_url,
+    when,
 )
 from reader.config import Config
 from reader.core.models import Article, Version
@@ -112,7 +113,7 @@ def cmd_show(args: argparse.Namespace, config: Config, store: Store) -> int:
         return 0
     style = Style(sys.stdout)
     print(style(clean(a.title) or "(untitled)", "1"))
-    meta = [shown_url(a.feed_title), clean(a.author), iso(a.published) or ""]
+    meta = [shown_url(a.feed_title), clean(a.author), when(a.published)]
     print(style(" · ".join(m for m in meta if m), "2"))
     if a.url:
         print(style(shown_url(a.url), "2"))
@@ -139,13 +140,13 @@ def _versions(store: Store, article: Article) -> list[Version]:
     ]
 
 
-def _version_rows(store: Store, article: Article) -> list[dict[str, Any]]:
+def _version_rows(versions: list[Version]) -> list[dict[str, Any]]:
     """Every stored version, oldest first, with its change against the previous one."""
     from reader.core.diff import diff_texts
 
     rows = []
     previous: dict[str, Version] = {}
-    for version in _versions(store, article):
+    for version in versions:
         before = previous.get(version.source)
         diff = (
             diff_texts(before.title, before.text, version.title, version.text) if before else None
@@ -166,15 +167,15 @@ def _version_rows(store: Store, article: Article) -> list[dict[str, Any]]:
 
 
 def cmd_history(args: argparse.Namespace, config: Config, store: Store) -> int:
-    article = article_or_fail(store, args.id)
-    rows = _version_rows(store, article)
+    versions = _versions(store, article_or_fail(store, args.id))
+    rows = _version_rows(versions)
     if args.json:
         print_json(rows)
         return 0
-    for row in rows:
+    for version, row in zip(versions, rows, strict=True):
         kind = row["kind"] or ("first seen" if row["version"] == 1 else "baseline")
         print(
-            f"v{row['version']:<3} {row['seen_at']}  {row['source']:<4}  {kind:<10}"
+            f"v{row['version']:<3} {when(version.seen_at)}  {row['source']:<4}  {kind:<10}"
             f" +{row['words_added']} -{row['words_removed']}  {clean(row['title'])}"
         )
     return 0

@@ -15,7 +15,13 @@ from reader.core.safety import display_url, sanitize_for_terminal
 
 
 def iso(ts: int | None) -> str | None:
+    """A time for JSON: ISO 8601, UTC."""
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts)) if ts else None
+
+
+def when(ts: int | None) -> str:
+    """A time for people, as a saved story's Markdown writes it: "2026-12-02 14:09 UTC"."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(ts)) if ts else ""
 
 
 def clean(text: str | None) -> str:
@@ -75,9 +81,8 @@ def print_articles(articles: Sequence[Article]) -> None:
     for a in articles:
         flags = ("N" if not a.read else " ") + ("*" if a.starred else " ")
         flags += "U" if a.updated else " "
-        when = time.strftime("%Y-%m-%d %H:%M", time.gmtime(a.published))
         feed = shown_url(a.feed_title)[:20].ljust(20)  # an untitled feed is named by its URL
         title = clean(a.title) or "(untitled)"
         if not a.read:
             title = style(title, "1")
-        print(f"{a.id:>{width}} {flags} {when}  {style(feed, '2')}  {title}")
+        print(f"{a.id:>{width}} {flags} {when(a.published)}  {style(feed, '2')}  {title}")

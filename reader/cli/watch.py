@@ -6,7 +6,7 @@ import argparse
 import time
 from typing import TYPE_CHECKING
 
-from reader.cli.output import clean, counted, iso, print_json
+from reader.cli.output import clean, counted, print_json, when
 from reader.config import Config, ConfigError
 from reader.core.store import Store
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 def print_changes(changes: Sequence[Change]) -> None:
     """The daemon's line per change: when, kind, story id, headline."""
-    now = iso(int(time.time()))
+    now = when(int(time.time()))
     for change in changes:
         print(f"{now}  {change.kind:<10} {change.id:>6}  {clean(change.title)}", flush=True)
 
@@ -34,7 +34,7 @@ def cmd_watch(args: argparse.Namespace, config: Config, store: Store) -> int:
     with Newsroom(store, config) as newsroom:
         if not args.once:
             feeds = counted(len(store.feeds(unread=False)), "feed")
-            print(f"{iso(int(time.time()))}  watching the stories of {feeds}", flush=True)
+            print(f"{when(int(time.time()))}  watching the stories of {feeds}", flush=True)
             watch_daemon(newsroom, everything=args.all, on_changes=print_changes)
         summary = newsroom.watch(everything=args.all)
     if args.json:
