@@ -400,7 +400,7 @@ async def test_refresh_keeps_the_cursor_on_its_story(home: Path, server: Loopbac
         await settle(pilot)
         assert len(app.articles.rows) == 8
         assert app.articles.current.id == story.id
-        assert "Refreshed 1 feeds: 3 new" in str(app.query_one("#status").render())
+        assert "Refreshed 1 feed: 3 new" in str(app.query_one("#status").render())
 
 
 async def test_a_refresh_keeps_a_story_far_down_the_list(

@@ -135,16 +135,20 @@ async def test_edit_a_feeds_address(home: Path, server: LoopbackServer) -> None:
         assert app.screen.query_one(Input).value == app.store.feed(world).url
         await answer(pilot, server.url("/world.xml"))
         assert app.store.feed(world).url == server.url("/world.xml")
-        # Refused: an address newsroom will not fetch, one another feed has. A toast says why.
+        # Refused: an address newsroom will not fetch, one another feed has. The dialog stays
+        # open with the text as typed and says why.
         for bad, why in (("ftp://example.org/feed", "url:"), (city.url, "already subscribed")):
             await select_feed(pilot, world)
             await pilot.press("U")
             await pilot.pause()
             await answer(pilot, bad)
-            assert not isinstance(app.screen, InputDialog)
+            assert isinstance(app.screen, InputDialog)
+            assert app.screen.query_one(Input).value == bad
             assert app.store.feed(world).url == server.url("/world.xml")
-            error = messages(app)[-1]
+            error = str(app.screen.query_one("#dialog-error", Label).render())
             assert error.startswith(f"Cannot change {WORLD}: ") and why in error
+            await pilot.press("escape")
+            await pilot.pause()
         await pilot.press("r")  # the new address is read
         await settle(pilot)
         assert any(a.title == "Moved" for a in app.store.articles(feed_id=world))
@@ -369,4 +373,4 @@ async def test_a_site_with_several_feeds_lets_you_choose(
         await settle(pilot)
         assert app.screen is not dialog
         assert [f.url for f in app.store.feeds()] == [server.url("/comments.xml")]
-        assert "Subscribed to Comments (1 stories)" in messages(app)
+        assert "Subscribed to Comments (1 story)" in messages(app)

@@ -328,7 +328,7 @@ async def test_adding_a_feed_titled_with_markup_does_not_crash(
         await settle(pilot)
         assert app.is_running
         messages = [str(n.message) for n in app._notifications]
-        assert f"Subscribed to {title} (1 stories)" in messages
+        assert f"Subscribed to {title} (1 story)" in messages
         feed = next(f for f in app.store.feeds() if f.title == title)
         app.feeds.focus()
         app.feeds.select_id(f"feed:{feed.id}")

@@ -12,6 +12,7 @@ from textual.notifications import SeverityLevel
 from textual.widgets import Static
 
 from reader.config import Config
+from reader.core.models import Feed
 from reader.core.newsroom import Newsroom
 from reader.core.store import Store
 from reader.ui.bindings import APP, keys_of
@@ -47,6 +48,20 @@ class Base(App[None]):
         """The first key of a binding as the user's keymap has it, for a hint ("press a")."""
         row = next(row for row in APP if row.id == binding_id)
         return self.get_key_display(Binding(keys_of(row, self.config.keys)[0], row.action))
+
+    def feed_to_act_on(self, action: str) -> Feed | None:
+        """The feed highlighted in the feeds pane; else a warning that ``action`` (for people:
+        "Renaming") needs one, naming the row highlighted when the pane has the focus."""
+        feed = self.feeds.selected_feed
+        if feed is not None:
+            return feed
+        if self.feeds.has_focus:
+            kind = self.feeds.selected_view.kind
+            row = {"folder": "a folder", "saved": "a saved search"}.get(kind, "a view")
+            self.toast(f"{action} applies to a feed, not to {row}", severity="warning")
+        else:
+            self.toast("Select a feed first (tab to the feeds pane)", severity="warning")
+        return None
 
     def fit_layout(self, width: int) -> None:
         # "-reading" only where it changes the layout: a class change restyles every widget on

@@ -33,7 +33,12 @@ class SavedSearches(Views):
                 return
             self.save_search(SavedSearch(name, query))
 
-        self.push_screen(InputDialog(f"Save the search {query} as", "a name"), named)
+        dialog = InputDialog(
+            f"Save the search {query} as",
+            "a name",
+            missing="Type a name, or press escape to cancel",
+        )
+        self.push_screen(dialog, named)
 
     @work(thread=True, group="saved", exit_on_error=False, name="Saving the search")
     def save_search(self, saved: SavedSearch) -> None:

@@ -100,10 +100,18 @@ class Stories(Base):
     def action_star(self) -> None:
         if (article := self.articles.current) is not None:
             self.mark(article, starred=not article.starred)
+            self._say_marked("Unstarred" if article.starred else "Starred")
 
     def action_toggle_read(self) -> None:
         if (article := self.articles.current) is not None:
             self.mark(article, read=not article.read)
+            self._say_marked("Marked unread" if article.read else "Marked read")
+
+    def _say_marked(self, done: str) -> None:
+        """The story list shows a mark as it changes; while the story fills the screen (a
+        narrow terminal) and the list is hidden, a toast says it instead."""
+        if self.screen.has_class("-reading"):
+            self.toast(done, timeout=2)
 
     # -- the story elsewhere ----------------------------------------------------------------
 

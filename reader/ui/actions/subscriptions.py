@@ -23,6 +23,7 @@ from reader.ui.messages import (
 from reader.ui.outside import outside
 from reader.ui.screens.add_feed import AddFeedDialog
 from reader.ui.screens.dialogs import ConfirmDialog, InputDialog
+from reader.ui.words import count
 
 if TYPE_CHECKING:
     from reader.core.subscribe import Added
@@ -95,15 +96,19 @@ class Subscriptions(Base):
         summary = message.summary
         self.status(
             outside(
-                f"Refreshed {summary.feeds} feeds: {summary.new} new, {summary.updated} changed,"
-                f" {summary.failed} failed"
+                f"Refreshed {count(summary.feeds, 'feed')}: {summary.new} new,"
+                f" {summary.updated} changed, {summary.failed} failed"
             )
         )
         if summary.new or summary.updated:
-            self.toast(f"{summary.new} new stories, {summary.updated} changed", timeout=4)
+            self.toast(
+                f"{count(summary.new, 'new story', 'new stories')}, {summary.updated} changed",
+                timeout=4,
+            )
         if message.failures:
             self.toast(
-                f"{len(message.failures)} feed(s) failed; select a feed marked ! for the error",
+                f"{count(len(message.failures), 'feed')} failed;"
+                " select a feed marked ! for the error",
                 severity="warning",
             )
         if self.config.notify.terminal:
@@ -120,7 +125,7 @@ class Subscriptions(Base):
                 return
             feed, created, stored = result
             if created:
-                self.toast(f"Subscribed to {feed.title} ({stored} stories)")
+                self.toast(f"Subscribed to {feed.title} ({count(stored, 'story', 'stories')})")
             else:
                 self.toast(f"Already subscribed to {feed.title}")
             self.post_message(Reload())
@@ -144,7 +149,7 @@ class Subscriptions(Base):
         except (OSError, ValueError) as exc:
             self.toast(f"Cannot import {path}: {exc}", severity="error")
             return
-        self.toast(f"Imported {added} feeds ({skipped} already there)")
+        self.toast(f"Imported {count(added, 'feed')} ({skipped} already there)")
         self.post_message(Reload(articles=False))
         if added:
             self.refresh_feeds(None)
@@ -169,9 +174,8 @@ class Subscriptions(Base):
     # -- reading state of a whole feed ------------------------------------------------------
 
     def action_mark_feed_read(self) -> None:
-        feed = self.feeds.selected_feed
+        feed = self.feed_to_act_on("Marking every story read")
         if feed is None:
-            self.toast("Select a feed first (tab to the feeds pane)", severity="warning")
             return
 
         def confirmed(yes: bool | None) -> None:
@@ -186,7 +190,7 @@ class Subscriptions(Base):
 
     def on_feed_marked_read(self, message: FeedMarkedRead) -> None:
         self.undo_ids = tuple(message.article_ids)
-        self.toast(f"Marked {len(self.undo_ids)} stories read (ctrl+z undoes)")
+        self.toast(f"Marked {count(len(self.undo_ids), 'story', 'stories')} read (ctrl+z undoes)")
         self.post_message(Reload())
 
     def action_undo(self) -> None:
@@ -199,7 +203,7 @@ class Subscriptions(Base):
     @work(thread=True, group="marks", exit_on_error=False, name="Undoing mark-feed-read")
     def mark_unread(self, ids: tuple[int, ...]) -> None:
         self.store.mark_unread(ids)
-        self.toast(f"Marked {len(ids)} stories unread again")
+        self.toast(f"Marked {count(len(ids), 'story', 'stories')} unread again")
         self.post_message(Reload())
 
     # -- the story watcher ------------------------------------------------------------------

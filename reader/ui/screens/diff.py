@@ -1,5 +1,6 @@
 """What changed in a story: the headline on top, the body as an inline word diff, and the
-version timeline to pick any two versions (highlight one to compare with it, `b` sets the base).
+version timeline to pick any two versions (highlight one to compare with it, `b` sets the base);
+on a narrow terminal the timeline is above the diff rather than beside it.
 
 The diff is worked out and drawn in a worker: two long versions can take seconds, and the app
 keeps answering keys meanwhile (escape closes the screen, q then quits).
@@ -29,9 +30,11 @@ from textual.worker import get_current_worker
 from reader.core.changes import default_pair
 from reader.core.diff import Diff, diff_texts
 from reader.core.models import Version
+from reader.ui.actions.base import NARROW
 from reader.ui.bindings import DIFF, bindings
 from reader.ui.outside import clean, outside
 from reader.ui.widgets.lines import draw
+from reader.ui.words import count
 
 KIND_LABELS = {
     None: "",
@@ -132,9 +135,9 @@ def _diff_text(
     else:
         text.append(clean(diff.title_after), title)
     text.append(f"\nversion {old_seq} → version {new_seq}   ", "dim")
-    text.append(f"+{diff.words_added} words", added)
+    text.append(f"+{count(diff.words_added, 'word')}", added)
     text.append("  ")
-    text.append(f"-{diff.words_removed} words", removed)
+    text.append(f"-{count(diff.words_removed, 'word')}", removed)
     text.append("\n\n")
     for chunk in diff.chunks:
         if chunk.text == "\n\n":
@@ -159,7 +162,7 @@ class DiffScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff"):
             yield Label(outside(f"What changed: {self.story_title}"), classes="dialog-title")
-            with Horizontal():
+            with Horizontal(id="diff-panes"):
                 options = [
                     Option(
                         outside(
@@ -177,7 +180,12 @@ class DiffScreen(ModalScreen[None]):
                 classes="dialog-hint",
             )
 
+    def on_resize(self, event: Resize) -> None:
+        # Narrow: the timeline goes above the diff, which gets the dialog's whole width.
+        self.set_class(event.size.width < NARROW, "-narrow")
+
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         timeline = self.query_one("#timeline", OptionList)
         timeline.highlighted = [v.seq for v in self.versions].index(self.target)
         timeline.focus()

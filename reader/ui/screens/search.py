@@ -1,7 +1,7 @@
 """The search box: a query in the search language (reader.core.query), checked before it runs.
 
-A malformed query is named on the line under the input and the box stays open with the text as
-typed, so it can be mended; a query with ``in:view`` searches only the view shown before.
+A malformed query (or none) is named on the line under the input and the box stays open with the
+text as typed, so it can be mended; a query with ``in:view`` searches only the view shown before.
 """
 
 from __future__ import annotations
@@ -37,22 +37,20 @@ class SearchDialog(InputDialog):
                 classes="dialog-hint",
             )
 
-    @property
-    def error(self) -> Label:
-        return self.query_one("#search-error", Label)
-
-    def on_input_changed(self) -> None:
-        self.error.update(Content(""))
+    def say(self, text: str) -> None:
+        """The error line stays, blank, so the box keeps its height as errors come and go."""
+        error = self.query_one("#search-error", Label)
+        error.update(outside(f"! {text}", "$text-error") if text else Content(""))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.prevent_default()  # InputDialog's handler would dismiss with any text
         text = event.value.strip()
         if not text:
-            self.dismiss(None)
+            self.say("Type a query, or press escape to cancel")
             return
         try:
             parse(text, now=int(self.clock()))
         except QueryError as exc:
-            self.error.update(outside(f"! {exc}", "$text-error"))
+            self.say(str(exc))
             return
         self.dismiss(text)

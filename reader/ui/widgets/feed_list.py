@@ -1,5 +1,5 @@
-"""The feeds pane: virtual views (All, Unread, Starred, Updated stories), saved searches, then
-folders and feeds.
+"""The feeds pane: virtual views (All, Unread, Starred, Updated stories), saved searches (under
+a heading of their own), then folders and feeds.
 
 A folder is an entry of its own (its stories are its feeds'), with their unread counts summed;
 it opens and closes (enter or space, left and right)."""
@@ -79,6 +79,10 @@ class FeedList(OptionList):
         ]
         if self.saved:
             options.append(None)
+            # A heading, so saved searches are not taken for feeds; the cursor passes over it.
+            options.append(
+                Option(Content.styled("  Saved searches", "italic $text-muted"), disabled=True)
+            )
             options += [
                 Option(_line(name, count), id=View.of_saved(name).option_id)
                 for name, count in self.saved
