@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from reader.core.models import Article
-from reader.core.query import Query
-from reader.core.store import rows, searchsql
+from reader.core.store import rows
 from reader.core.store.base import StoreBase
+
+if TYPE_CHECKING:
+    from reader.core.query import Query
 
 STORIES = "articles a JOIN feeds f ON f.id = a.feed_id"
 
@@ -36,7 +39,12 @@ class ArticlesMixin(StoreBase):
         page_key) as ``before`` for the next page, or as ``until`` for every row down to it
         (``limit`` does not apply then; -1 is no limit). Hidden stories are left out (unless
         ``query`` asks for is:hidden)."""
-        matching, params = searchsql.condition(query) if query else ("a.hidden = 0", [])
+        matching: str = "a.hidden = 0"
+        params: list[object] = []
+        if query is not None:
+            from reader.core.store import searchsql  # the search language, only when asked
+
+            matching, params = searchsql.condition(query)
         where = [matching]
         if feed_id is not None:
             where.append("a.feed_id = ?")

@@ -9,11 +9,14 @@ are written.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from reader.core.models import Article
-from reader.core.query import Query
-from reader.core.store import rows, searchsql
+from reader.core.store import rows
 from reader.core.store.base import StoreBase
+
+if TYPE_CHECKING:
+    from reader.core.query import Query
 
 HIDE_DIGEST = "hide_filters"  # in store_facts: the digest of the filters articles.hidden follows
 STORIES = "articles a JOIN feeds f ON f.id = a.feed_id"
@@ -26,6 +29,8 @@ def _hidden_ids(filters: Sequence[Query]) -> tuple[str, list[object]]:
         return "SELECT NULL WHERE 0", []
     parts: list[str] = []
     params: list[object] = []
+    from reader.core.store import searchsql  # loaded when a filter is used
+
     for query in filters:
         sql, found = searchsql.condition(query, shown=False)
         parts.append(f"({sql})")
@@ -76,6 +81,8 @@ class FiltersMixin(StoreBase):
 
     def count_matching(self, query: Query, *, unread: bool = False) -> int:
         """How many stories (``unread`` ones) match ``query``: a saved view's count."""
+        from reader.core.store import searchsql  # loaded when a filter is used
+
         where, params = searchsql.condition(query)
         state = " AND a.read = 0" if unread else ""
         return int(self._read(f"SELECT count(*) FROM {STORIES} WHERE {where}{state}", params)[0][0])
@@ -84,6 +91,8 @@ class FiltersMixin(StoreBase):
         """The stories added after ``after_id`` that match ``query`` and that the saved search
         ``saved`` has not announced yet, oldest first; they are recorded as announced in the
         same transaction, so two processes never announce one twice."""
+        from reader.core.store import searchsql  # loaded when a filter is used
+
         where, params = searchsql.condition(query)
         with self._write() as conn:
             found = [

@@ -9,13 +9,15 @@ triggers as they are stored (schema step 10); deleting a story drops its index r
 from __future__ import annotations
 
 import time
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reader.core.models import Article
-from reader.core.query import Query, parse
-from reader.core.store import rows, searchsql
+from reader.core.store import rows
 from reader.core.store.base import StoreBase
 from reader.core.store.schema import cjk_only, has_cjk
+
+if TYPE_CHECKING:
+    from reader.core.query import Query
 
 
 class SearchHit(NamedTuple):
@@ -67,6 +69,9 @@ class SearchMixin(StoreBase):
 
     def search_hits(self, query: str | Query, *, limit: int = 50) -> list[SearchHit]:
         """search(), with the version each story was found in when not its latest."""
+        from reader.core.query import parse  # the search language: loaded for searches only
+        from reader.core.store import searchsql
+
         if isinstance(query, str):
             query = parse(query, now=int(time.time()))
         if not self.read_only:  # read-only, the index stays as the last writer left it
