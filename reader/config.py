@@ -360,6 +360,16 @@ def _saved(values: Any, path: Path) -> tuple[SavedSearch, ...]:
 _HEADER = re.compile(r"^\s*\[")
 
 
+def _config_text(path: Path) -> str:
+    """config.toml as it is now, to be changed by a line or two ("" when there is none)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+
+
 def save_setting(path: Path, section: str, key: str, value: str) -> None:
     """Set one string setting in config.toml, every other line (comments included) left as it
     is: the key's value is replaced in place, else the key is added under its section's header,
@@ -368,12 +378,7 @@ def save_setting(path: Path, section: str, key: str, value: str) -> None:
     import json
     import tomllib
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    text = _config_text(path)
     quoted = json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
     lines = text.splitlines(keepends=True)
     header = re.compile(rf"^\s*\[\s*{re.escape(section)}\s*\]\s*(#.*)?$")
@@ -410,12 +415,7 @@ def append_saved(path: Path, saved: SavedSearch) -> None:
     import json
     import tomllib
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        text = ""
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    text = _config_text(path)
     gap = "" if not text else "\n" if text.endswith("\n") else "\n\n"
     table = f"[[saved]]\nname = {json.dumps(saved.name, ensure_ascii=False)}\n"
     table += f"query = {json.dumps(saved.query, ensure_ascii=False)}\n"
