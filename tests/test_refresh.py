@@ -207,5 +207,6 @@ def test_a_pass_ends_at_its_deadline_and_skips_the_rest(
     slow.clear()
     arrivals.clear()
     second = refresh_all(store, config, force=True)
-    assert arrivals == ["/c.xml", "/d.xml", "/e.xml", "/a.xml", "/b.xml"]
+    # (a request the first pass gave up on may still reach the server after the clear)
+    assert arrivals[-5:] == ["/c.xml", "/d.xml", "/e.xml", "/a.xml", "/b.xml"]
     assert (second.ok, second.not_modified, second.failed) == (3, 2, 0)
