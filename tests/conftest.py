@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from reader.config import Config, load_config
+from reader.core.store import Store
 from tests.server import LoopbackServer
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -19,6 +21,20 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("NEWSROOM_HOME", str(path))
     return path
+
+
+@pytest.fixture
+def config(home: Path) -> Config:
+    """The settings of the test's home (config.toml written before this is read)."""
+    return load_config(home)
+
+
+@pytest.fixture
+def store(config: Config) -> Iterator[Store]:
+    """The test home's database, a real SQLite file."""
+    s = Store(config.db_path)
+    yield s
+    s.close()
 
 
 @pytest.fixture

@@ -23,18 +23,6 @@ from tests.tui_data import settle
 ITEMS = [{"title": f"Item {n}", "guid": f"i{n}", "description": f"Body {n}"} for n in range(3)]
 
 
-@pytest.fixture
-def config(home: Path) -> Config:
-    return load_config(home)
-
-
-@pytest.fixture
-def store(config: Config) -> Store:
-    s = Store(config.db_path)
-    yield s
-    s.close()
-
-
 def with_ttl(title: str, minutes: int) -> bytes:
     """An RSS feed asking to be left alone for ``minutes`` (its <ttl>)."""
     return rss(title, ITEMS).replace(b"<item>", f"<ttl>{minutes}</ttl><item>".encode(), 1)

@@ -5,29 +5,16 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reader.config import Config, load_config
+from reader.config import Config
 from reader.core.newsroom import Newsroom
 from reader.core.store import Store
 from tests.server import LoopbackServer, Route, rss
 
 PAGE = (Path(__file__).parent / "data" / "pages" / "harbour-article.html").read_bytes()
-
-
-@pytest.fixture
-def config(home: Path) -> Config:
-    return load_config(home)
-
-
-@pytest.fixture
-def store(config: Config) -> Iterator[Store]:
-    s = Store(config.db_path)
-    yield s
-    s.close()
 
 
 def loops() -> int:

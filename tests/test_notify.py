@@ -3,6 +3,7 @@ terminal notification, against a loopback newsroom and a real store."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -188,27 +189,40 @@ def test_text_output_says_why_checks_failed(
     assert failure_json["id"] == 1 and "500" in failure_json["error"]
 
 
+@contextlib.contextmanager
+def daemon(home: Path, *args: str, own_group: bool = False) -> Iterator[subprocess.Popen[str]]:
+    """`newsroom watch` running; killed if a line a test waits for never comes (a missing
+    line must fail, not hang), and stopped with SIGTERM unless the test ended it."""
+    process = subprocess.Popen(
+        [NEWSROOM, "--home", str(home), "watch", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=own_group,  # a group of its own, as a shell gives a foreground job
+    )
+    watchdog = threading.Timer(30, process.kill)
+    watchdog.start()
+    try:
+        yield process
+    finally:
+        watchdog.cancel()
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+            process.communicate(timeout=10)
+
+
+def first_lines(home: Path, *args: str) -> tuple[str, str]:
+    """The daemon's start line and the line after it, flushed as it happens."""
+    with daemon(home, *args) as process:
+        assert process.stdout is not None
+        return process.stdout.readline(), process.stdout.readline()
+
+
 def test_the_daemon_prints_a_start_line_and_a_line_per_change(
     capsys: pytest.CaptureFixture[str], home: Path, site: LoopbackServer
 ) -> None:
     watched(capsys, home, site)
-    daemon = subprocess.Popen(
-        [NEWSROOM, "--home", str(home), "watch", "--all"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(30, daemon.kill)  # a missing line must fail, not hang
-    watchdog.start()
-    try:
-        stdout = daemon.stdout
-        assert stdout is not None
-        start = stdout.readline()
-        line = stdout.readline()  # flushed as it happens, long before the daemon ends
-    finally:
-        watchdog.cancel()
-        daemon.send_signal(signal.SIGTERM)
-        daemon.communicate(timeout=10)
+    start, line = first_lines(home, "--all")
     assert "watching the stories of 1 feed\n" in start
     assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC  update\s+1  {TITLE}\n", line)
 
@@ -218,25 +232,13 @@ def test_ctrl_c_stops_the_daemon_without_a_traceback(
 ) -> None:
     """Ctrl-C reaches the whole process group, extraction workers too."""
     watched(capsys, home, site)
-    daemon = subprocess.Popen(
-        [NEWSROOM, "--home", str(home), "watch", "--all"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,  # a group of its own, as a shell gives a foreground job
-    )
-    watchdog = threading.Timer(30, daemon.kill)
-    watchdog.start()
-    try:
-        stdout = daemon.stdout
-        assert stdout is not None
-        stdout.readline()
-        assert "update" in stdout.readline()  # a page was extracted: the workers are up
-        os.killpg(daemon.pid, signal.SIGINT)
-        _, err = daemon.communicate(timeout=20)
-    finally:
-        watchdog.cancel()
-    assert daemon.returncode == 0
+    with daemon(home, "--all", own_group=True) as process:
+        assert process.stdout is not None
+        process.stdout.readline()
+        assert "update" in process.stdout.readline()  # a page was extracted: workers are up
+        os.killpg(process.pid, signal.SIGINT)
+        _, err = process.communicate(timeout=20)
+    assert process.returncode == 0
     assert "Traceback" not in err and "KeyboardInterrupt" not in err
 
 
@@ -248,23 +250,7 @@ def test_the_daemon_prints_a_change_the_feed_brought(
     site.routes["/feed.xml"] = Route(rss("Harbour Times", [item]))
     with sqlite3.connect(home / "newsroom.db") as db:  # the feed is due: the daemon fetches it
         db.execute("UPDATE feeds SET next_check_at = 0")
-    daemon = subprocess.Popen(
-        [NEWSROOM, "--home", str(home), "watch"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    watchdog = threading.Timer(30, daemon.kill)
-    watchdog.start()
-    try:
-        stdout = daemon.stdout
-        assert stdout is not None
-        stdout.readline()
-        line = stdout.readline()
-    finally:
-        watchdog.cancel()
-        daemon.send_signal(signal.SIGTERM)
-        daemon.communicate(timeout=10)
+    _, line = first_lines(home)
     assert re.fullmatch(rf"\d{{4}}-\d\d-\d\d \d\d:\d\d UTC  headline\s+1  {NEW_TITLE}\n", line)
 
 

@@ -21,18 +21,6 @@ NEWSROOM = str(Path(sys.executable).with_name("newsroom"))
 ITEMS = [{"title": f"Item {n}", "guid": f"i{n}", "description": f"Body {n}"} for n in range(4)]
 
 
-@pytest.fixture
-def config(home: Path) -> Config:
-    return load_config(home)
-
-
-@pytest.fixture
-def store(config: Config) -> Store:
-    s = Store(config.db_path)
-    yield s
-    s.close()
-
-
 def test_results_arrive_one_per_feed(server: LoopbackServer, store: Store, config: Config) -> None:
     for n in range(5):
         server.routes[f"/{n}.xml"] = Route(rss(f"F{n}", ITEMS))
